@@ -1,0 +1,1 @@
+"""Administration: users, roles and org units."""

@@ -1,0 +1,1 @@
+"""Maturity assessment pages."""

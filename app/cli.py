@@ -1,0 +1,104 @@
+"""Command-line tools: `flask --app wsgi users ...` and `flask --app wsgi demo`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from accounts import errors
+from accounts import services as accounts
+from accounts.roles import Role
+from app import demo
+from app.extensions import db
+
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+users = AppGroup("users", help="Create users, change their role, deactivate them.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", "display_name", required=True, help="Display name.")
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="TOLLGATE_NEW_PASSWORD",
+    help="Asked for when not given (or taken from TOLLGATE_NEW_PASSWORD).",
+)
+def create_user(email: str, display_name: str, role: str, password: str) -> None:
+    try:
+        user = accounts.create_user(
+            db.session,
+            email=email,
+            display_name=display_name,
+            role=Role(role),
+            password=password,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except errors.EmailTaken:
+        _fail(f"a user with email {email} exists already")
+    except errors.WeakPassword as weak:
+        _fail(f"password refused: {', '.join(weak.problems)}")
+    click.echo(f"created {user.email} ({user.role.value})")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def set_role(email: str, role: str) -> None:
+    try:
+        user = accounts.set_role(db.session, email, Role(role))
+    except errors.NotFound:
+        _fail(f"no user with email {email}")
+    except errors.LastAdmin:
+        _fail("refused: Tollgate needs at least one active administrator")
+    click.echo(f"{user.email} is now {user.role.value}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    try:
+        user = accounts.deactivate_user(db.session, email)
+    except errors.NotFound:
+        _fail(f"no user with email {email}")
+    except errors.LastAdmin:
+        _fail("refused: Tollgate needs at least one active administrator")
+    click.echo(f"{user.email} is deactivated; their sessions have ended")
+
+
+@users.command("list")
+def list_users() -> None:
+    page = accounts.search_users(db.session, active=None, per_page=10_000)
+    for user in page.items:
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.email:40} {user.role.value:10} {state:8} {user.display_name}")
+
+
+@click.command("demo", help="Load demo org units and one user per role (idempotent).")
+@with_appcontext
+def demo_command() -> None:
+    if current_app.config["TOLLGATE_ENV"] == "production":
+        _fail("demo data is not loaded into a production database")
+    logins = demo.load(
+        db.session,
+        hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        logins_file=demo.logins_path(current_app.instance_path),
+    )
+    click.echo("Demo logins:")
+    for login in logins:
+        click.echo(f"  {login.role:10} {login.email:32} {login.password}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)

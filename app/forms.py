@@ -1,0 +1,24 @@
+"""Form pieces shared by several blueprints."""
+
+from __future__ import annotations
+
+from wtforms import IntegerField
+from wtforms.validators import InputRequired
+from wtforms.widgets import HiddenInput
+
+
+def optional_int(value: object) -> int | None:
+    """Coerce a select's value to an int, with the empty choice meaning None."""
+    if value in (None, "", "None"):
+        return None
+    return int(str(value))
+
+
+def version_field() -> IntegerField:
+    """The version of the record the form was rendered from, for optimistic locking."""
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+def strip_text(value: object) -> object:
+    """Field filter: ignore spaces typed or pasted around a value."""
+    return value.strip() if isinstance(value, str) else value

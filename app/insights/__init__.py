@@ -1,0 +1,1 @@
+"""Pages that join maturity gaps with funnel throughput."""

@@ -1,0 +1,1 @@
+"""Portfolio decision funnel pages."""

@@ -1,0 +1,1 @@
+"""Speed and memory measurements of Tollgate pages (`make bench`)."""

@@ -1,0 +1,110 @@
+"""A live Tollgate on a free port and a headless Chromium driven by Playwright.
+
+The browser is Debian's Chromium (`apt-get install chromium`), not one Playwright
+downloads. Without it these tests are skipped on a developer machine and fail under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from accounts import services as accounts
+from accounts.roles import Role
+from app import create_app
+from app.extensions import db
+from tests.databases import migrate_to_head
+from tests.factories import PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    users: dict[Role, str]  # role -> email, all with tests.factories.PASSWORD
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing: `apt-get install -y chromium` (CI must run e2e tests)")
+    pytest.skip("Chromium is not installed; `apt-get install chromium` to run browser tests")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'live.db'}"
+    migrate_to_head(url)
+    # CSRF on, as in production: the browser must carry real tokens.
+    app = create_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": url, "WTF_CSRF_ENABLED": True})
+    users = {}
+    with app.app_context():
+        for role in Role:
+            user = accounts.create_user(
+                db.session,
+                email=f"{role.value}@e2e.example",
+                display_name=f"E2E {role.value}",
+                role=role,
+                password=PASSWORD,
+                hash_method=app.config["PASSWORD_HASH_METHOD"],
+            )
+            users[role] = user.email
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", users)
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = _chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context per test; console errors (CSP violations among them) fail it."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
