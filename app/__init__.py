@@ -39,6 +39,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_mapping(load_settings(overrides=overrides))
     configure_secret_key(app)
+    check_production_settings(app)
     configure_logging(app)
     register_extensions(app)
     register_request_hooks(app)
@@ -68,6 +69,16 @@ def configure_secret_key(app: Flask) -> None:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def check_production_settings(app: Flask) -> None:
+    """Refuse settings that only work in one process: production runs several workers."""
+    if app.config["TOLLGATE_ENV"] != "production":
+        return
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must be shared storage such as redis:// in production"
+        )
 
 
 def configure_logging(app: Flask) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask, request_started
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -30,6 +31,11 @@ from app.extensions import db
 from persistence import Base
 from tests import factories
 from tests.databases import migrate_to_head, scratch_postgres_database
+
+# Speed is measured by `make bench`, never by a test: no per-example deadline, which would
+# fail at random on a busy two-core CI machine.
+settings.register_profile("tollgate", deadline=None)
+settings.load_profile("tollgate")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 ENGINES = ["sqlite", *(["postgresql"] if TEST_DATABASE_URL else [])]
@@ -80,6 +86,21 @@ def app(database: TestDatabase, database_url: str, app_config: dict[str, Any]) -
             with db.engine.begin() as connection:
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[[dict[str, Any]], Flask]]:
+    """Build further apps (other settings, a second worker); their connections close after."""
+    made: list[Flask] = []
+
+    def build(settings: dict[str, Any]) -> Flask:
+        made.append(create_app(settings))
+        return made[-1]
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

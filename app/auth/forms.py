@@ -13,9 +13,16 @@ from app.forms import strip_text
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("Email"), filters=[strip_text], validators=[DataRequired(), Email(), Length(max=254)]
+        _l("Email"),
+        filters=[strip_text],
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Sign in"))
 
 
@@ -28,17 +35,21 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
             description=_l(
                 "At least %(count)d characters; a long passphrase is best.", count=MIN_LENGTH
             ),
+            render_kw={"autocomplete": "new-password"},
         ),
         PasswordField(
             _l("Repeat the new password"),
             validators=[DataRequired(), EqualTo("new_password", _l("The passwords differ."))],
+            render_kw={"autocomplete": "new-password"},
         ),
     )
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
     new_password, confirm_password = new_password_fields()
     submit = SubmitField(_l("Change password"))

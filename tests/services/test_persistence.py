@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from accounts.models import User
-from app import create_app
 from app.extensions import db
 from persistence import StaleVersionError, begin_write, expect_version, utcnow
 from tests import factories
@@ -20,8 +19,8 @@ from tests import factories
 HASH = "pbkdf2:sha256:1000"
 
 
-def test_sqlite_pragmas_are_on(tmp_path):
-    app = create_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
+def test_sqlite_pragmas_are_on(tmp_path, make_app):
+    app = make_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
     with app.app_context(), db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -57,14 +57,13 @@ def test_orphans_show_as_roots():
 
 @st.composite
 def forests(draw):
-    size = draw(st.integers(min_value=0, max_value=30))
-    nodes = []
-    for node_id in range(1, size + 1):
-        parent = None
-        if node_id > 1:
-            parent = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=node_id - 1)))
-        nodes.append(Node(node_id, parent, draw(st.text(max_size=3))))
-    return nodes
+    """Up to 30 nodes; node n hangs under an earlier node or is a root."""
+    choices = draw(st.lists(st.integers(min_value=0, max_value=29), max_size=30))
+    keys = draw(st.lists(st.sampled_from("abc"), min_size=len(choices), max_size=len(choices)))
+    return [
+        Node(n, (choice % n) or None if n > 1 else None, key)
+        for n, (choice, key) in enumerate(zip(choices, keys, strict=True), start=1)
+    ]
 
 
 @given(forests())

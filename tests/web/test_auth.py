@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import redis
 
 from accounts import services as accounts
 from accounts.roles import Role
 from tests.conftest import reloaded, sign_in
 from tests.factories import PASSWORD
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
 def _login(client, email, password=PASSWORD, next_url=None):
@@ -213,3 +217,28 @@ class TestRateLimit:
         for _ in range(7):
             browser = app.test_client()
             assert _login(browser, user.email).status_code == 302
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="set TEST_REDIS_URL (CI does) to test Redis")
+def test_failed_sign_ins_are_counted_in_redis_for_every_worker(database_url, make_user, make_app):
+    """Production counts in Redis, so every gunicorn worker sees the same failures.
+    TEST_REDIS_URL names a database kept for tests; it is emptied first."""
+    server = redis.Redis.from_url(TEST_REDIS_URL)
+    server.flushdb()
+    app = make_app(
+        {
+            "TOLLGATE_ENV": "testing",
+            "DATABASE_URL": database_url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
+        }
+    )
+    client, user = app.test_client(), make_user()
+    try:
+        for _ in range(5):
+            assert _login(client, user.email, "wrong password!").status_code == 200
+        (key,) = [k for k in server.scan_iter() if f"|{user.email}/".encode() in k]
+        assert int(server.get(key)) == 5
+        assert _login(client, user.email).status_code == 429
+    finally:
+        server.close()

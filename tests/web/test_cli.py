@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from accounts import services as accounts
 from accounts.models import OrgUnit
 from accounts.roles import Role
-from app import create_app, demo
+from app import demo
 
 
 @pytest.fixture
@@ -138,15 +138,9 @@ def test_demo_does_not_print_a_password_changed_since(runner, app, session, demo
     assert demo.CHANGED in result.output
 
 
-def test_demo_refuses_production(database_url, monkeypatch):
+def test_demo_refuses_production(database_url, monkeypatch, make_app):
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
-    production = create_app(
-        {
-            "TOLLGATE_ENV": "production",
-            "DATABASE_URL": database_url,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
+    production = make_app({"TOLLGATE_ENV": "production", "DATABASE_URL": database_url})
     result = production.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 1
     assert "not loaded into a production database" in result.output

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import stat
 
-from app import create_app
+import pytest
+from flask import Flask
+
+from app import configure_secret_key, create_app
 
 
 def test_pages_carry_the_security_headers(client):
@@ -42,16 +45,10 @@ def test_static_assets_are_cacheable_and_served_locally(client):
         assert b"plotly.js" in plotly.data[:200]
 
 
-def test_no_hsts_in_development_but_in_production(client, monkeypatch, database_url):
+def test_no_hsts_in_development_but_in_production(client, monkeypatch, database_url, make_app):
     assert "Strict-Transport-Security" not in client.get("/login").headers
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
-    production = create_app(
-        {
-            "TOLLGATE_ENV": "production",
-            "DATABASE_URL": database_url,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
+    production = make_app({"TOLLGATE_ENV": "production", "DATABASE_URL": database_url})
     response = production.test_client().get("/login", base_url="https://tollgate.example")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     cookie = response.headers["Set-Cookie"]
@@ -60,7 +57,37 @@ def test_no_hsts_in_development_but_in_production(client, monkeypatch, database_
     assert "SameSite=Lax" in cookie
 
 
+def test_production_refuses_rate_limits_kept_in_one_process(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    with pytest.raises(ValueError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"TOLLGATE_ENV": "production", "RATELIMIT_STORAGE_URI": "memory://"})
+
+
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ValueError, match="SECRET_KEY"):
         create_app({"TOLLGATE_ENV": "production", "DATABASE_URL": "sqlite://"})
+
+
+def test_development_secret_key_is_made_once_and_kept_private(tmp_path):
+    app = Flask("probe", instance_path=str(tmp_path / "instance"))
+    app.config.update(SECRET_KEY=None, TOLLGATE_ENV="development")
+    configure_secret_key(app)
+    key_file = tmp_path / "instance" / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(app.config["SECRET_KEY"]) == 64
+    again = Flask("probe", instance_path=str(tmp_path / "instance"))
+    again.config.update(SECRET_KEY=None, TOLLGATE_ENV="development")
+    configure_secret_key(again)
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+
+
+class TestUploadLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"MAX_CONTENT_LENGTH": 1000}
+
+    def test_oversized_request_gets_413(self, client):
+        response = client.post("/login", data={"email": "x" * 5000, "password": "y"})
+        assert response.status_code == 413
+        assert "larger than Tollgate accepts" in response.get_data(as_text=True)

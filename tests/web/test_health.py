@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from app import create_app
-
 
 def test_healthy(client):
     response = client.get("/healthz")
@@ -11,9 +9,9 @@ def test_healthy(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_database_down_is_reported_as_503(tmp_path):
+def test_database_down_is_reported_as_503(tmp_path, make_app):
     unreachable = f"sqlite:///{tmp_path}/missing-dir/x.db"
-    app = create_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": unreachable})
+    app = make_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": unreachable})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unavailable"}
