@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -17,6 +20,17 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 def _fail(message: str) -> None:
     raise click.ClickException(message)
+
+
+@contextmanager
+def _explained(email: str) -> Iterator[None]:
+    """Turn the account errors of a change to an existing user into CLI messages."""
+    try:
+        yield
+    except errors.NotFound:
+        _fail(f"no user with email {email}")
+    except errors.LastAdmin:
+        _fail("refused: Tollgate needs at least one active administrator")
 
 
 users = AppGroup("users", help="Create users, change their role, deactivate them.")
@@ -55,24 +69,16 @@ def create_user(email: str, display_name: str, role: str, password: str) -> None
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 def set_role(email: str, role: str) -> None:
-    try:
+    with _explained(email):
         user = accounts.set_role(db.session, email, Role(role))
-    except errors.NotFound:
-        _fail(f"no user with email {email}")
-    except errors.LastAdmin:
-        _fail("refused: Tollgate needs at least one active administrator")
     click.echo(f"{user.email} is now {user.role.value}")
 
 
 @users.command("deactivate")
 @click.argument("email")
 def deactivate(email: str) -> None:
-    try:
+    with _explained(email):
         user = accounts.deactivate_user(db.session, email)
-    except errors.NotFound:
-        _fail(f"no user with email {email}")
-    except errors.LastAdmin:
-        _fail("refused: Tollgate needs at least one active administrator")
     click.echo(f"{user.email} is deactivated; their sessions have ended")
 
 
