@@ -48,7 +48,7 @@ bench: $(VENV)/.dev $(CATALOGUE).mo
 # After adding or changing UI text: refresh the catalogue, then translate every empty msgstr.
 translations: $(VENV)/.dev
 	$(BIN)/pybabel extract $(PYBABEL_EXTRACT) -o app/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-location \
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width 100 \
 		-i app/translations/messages.pot -d app/translations
 	$(BIN)/pybabel compile --statistics -d app/translations
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import DateTime, MetaData, Select, event, func, select
+from sqlalchemy import BigInteger, DateTime, Enum, MetaData, Select, event, func, select
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
@@ -23,6 +25,7 @@ NAMING_CONVENTION = {
 }
 
 T = TypeVar("T")
+CENT = Decimal("0.01")
 
 # Execution option that asks SQLite for BEGIN IMMEDIATE (see configure_sqlite).
 WRITE_INTENT = "tollgate_write_intent"
@@ -56,12 +59,49 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class Money(TypeDecorator[Decimal]):
+    """An amount with two decimals, stored exactly as whole cents (BIGINT).
+
+    SQLite has no exact decimal type; cents in an integer column are exact on every
+    engine and sum correctly in SQL.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        cents = (Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return int(cents)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(CENT)
+
+
 class Base(DeclarativeBase):
     """Declarative base of every Tollgate table."""
 
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime},
+        type_annotation_map={datetime: UTCDateTime, Decimal: Money},
+    )
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def enum_column(enum_class: type[E], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK constraint, storing the values."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
     )
 
 

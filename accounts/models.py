@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.orgtree import OrgUnitKind
 from accounts.roles import Role
-from persistence import Base, utcnow
+from persistence import Base, enum_column, utcnow
 
 LANGUAGES = ("en", "zh_Hans")
-
-
-def _enum(enum_class: type[Role] | type[OrgUnitKind], name: str) -> Enum:
-    """A portable enum column: VARCHAR plus a named CHECK constraint, values as stored."""
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class OrgUnit(Base):
@@ -33,7 +21,7 @@ class OrgUnit(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     name_zh: Mapped[str | None] = mapped_column(String(120))
-    kind: Mapped[OrgUnitKind] = mapped_column(_enum(OrgUnitKind, "org_unit_kind"))
+    kind: Mapped[OrgUnitKind] = mapped_column(enum_column(OrgUnitKind, "org_unit_kind"))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
     )
@@ -57,7 +45,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     preferred_language: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     org_unit_id: Mapped[int | None] = mapped_column(

@@ -80,3 +80,18 @@ def tree_order(nodes: Iterable[Node]) -> list[tuple[int, int]]:
         ordered.append((node.id, depth))
         stack.extend((child, depth + 1) for child in reversed(children[node.id]))
     return ordered
+
+
+def subtree_ids(nodes: Iterable[Node], root_id: int) -> set[int]:
+    """`root_id` and the ids of every unit below it."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node.id)
+    found = {root_id}
+    frontier = [root_id]
+    while frontier:
+        for child in children[frontier.pop()]:
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found

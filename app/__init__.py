@@ -14,20 +14,20 @@ from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts import services as accounts
-from app import access, cli, errors, i18n, security
-from app.admin.routes import bp as admin_bp
+from app import access, cli, errors, i18n, labels, security
+from app.admin import bp as admin_bp
 from app.assessments.routes import bp as assessments_bp
 from app.auth.routes import bp as auth_bp
 from app.auth.sessions import expire_old_session
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from app.insights.routes import bp as insights_bp
-from app.labels import LANGUAGE_NAMES, ORG_KIND_LABELS, ROLE_LABELS
 from app.main.routes import bp as main_bp
 from app.navigation import sections_for_current_user
-from app.portfolio.routes import bp as portfolio_bp
+from app.portfolio import bp as portfolio_bp
 from app.reports.routes import bp as reports_bp
 from config import ConfigError, load_settings
-from persistence import begin_write, configure_sqlite
+from persistence import begin_write, configure_sqlite, utcnow
+from portfolio import models as _portfolio_tables  # noqa: F401 - registers them for Alembic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,7 +148,7 @@ def register_template_helpers(app: Flask) -> None:
         html_lang=i18n.html_lang,
         current_language=i18n.current_language,
         org_unit_label=i18n.org_unit_label,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        ROLE_LABELS=ROLE_LABELS,
-        ORG_KIND_LABELS=ORG_KIND_LABELS,
+        localized=i18n.localized,
+        now_utc=utcnow,
+        **{name: getattr(labels, name) for name in dir(labels) if name.isupper()},
     )

@@ -14,6 +14,9 @@ from accounts import services as accounts
 from accounts.roles import Role
 from app import demo
 from app.extensions import db
+from persistence import utcnow
+from portfolio.demo import load_bulk_candidates
+from portfolio.funnels import seed_default_funnels
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -90,9 +93,21 @@ def list_users() -> None:
         click.echo(f"{user.email:40} {user.role.value:10} {state:8} {user.display_name}")
 
 
-@click.command("demo", help="Load demo org units and one user per role (idempotent).")
+@click.command("seed", help="Create the default funnels where missing (idempotent).")
 @with_appcontext
-def demo_command() -> None:
+def seed_command() -> None:
+    created = seed_default_funnels(db.session)
+    click.echo(f"created funnels: {', '.join(created)}" if created else "default funnels present")
+
+
+@click.command("demo", help="Load the demo org tree, users and portfolio (idempotent).")
+@click.option(
+    "--candidates",
+    type=click.IntRange(min=1),
+    help="Instead, add this many more candidates with history (for benchmarks).",
+)
+@with_appcontext
+def demo_command(candidates: int | None) -> None:
     if current_app.config["TOLLGATE_ENV"] == "production":
         _fail("demo data is not loaded into a production database")
     logins = demo.load(
@@ -100,11 +115,23 @@ def demo_command() -> None:
         hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         logins_file=demo.logins_path(current_app.instance_path),
     )
+    if candidates:
+        _bulk_candidates(candidates)
+        return
     click.echo("Demo logins:")
     for login in logins:
         click.echo(f"  {login.role:10} {login.email:32} {login.password}")
 
 
+def _bulk_candidates(count: int) -> None:
+    with click.progressbar(length=count, label=f"Adding {count:,} candidates") as bar:
+        written = load_bulk_candidates(
+            db.session, count, demo.demo_people(db.session), now=utcnow(), progress=bar.update
+        )
+    click.echo(f"added {written:,} candidates with their stage history")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)

@@ -1,4 +1,5 @@
-"""Demo data for a first look at Tollgate: an org tree and one user per role.
+"""Demo data for a first look at Tollgate: an org tree, one user per role (two PMO staff,
+so a gate review can have several scorers) and a demo portfolio with two years of history.
 
 Idempotent: what exists is kept. Demo passwords are random, made on first load and kept
 in instance/demo-logins.json (readable by the owner only) so every `make run` can show
@@ -17,10 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts import services as accounts
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, User
 from accounts.orgtree import OrgUnitKind
 from accounts.passwords import verify_password
 from accounts.roles import Role
+from persistence import utcnow
+from portfolio.demo import DemoPeople, load_demo_portfolio
+from portfolio.funnels import seed_default_funnels
 
 GROUP, REGION, BU = OrgUnitKind.GROUP, OrgUnitKind.REGION, OrgUnitKind.BUSINESS_UNIT
 
@@ -41,6 +45,7 @@ ORG_UNITS = (
 USERS = (
     ("admin@tollgate.example", "Alex Admin", Role.ADMIN, "TG", None),
     ("pmo@tollgate.example", "Wang Fang", Role.PMO, "TG", None),
+    ("pmo2@tollgate.example", "Li Na", Role.PMO, "EAST", "zh_Hans"),
     ("executive@tollgate.example", "Chen Jie", Role.EXECUTIVE, "TG", None),
     ("viewer@tollgate.example", "Vera Viewer", Role.VIEWER, "EAST", None),
 )
@@ -125,6 +130,28 @@ def load_users(
     return logins
 
 
+def demo_people(session: Session) -> DemoPeople:
+    """Who plays which part in the demo portfolio, from the demo accounts and units."""
+    by_email = {
+        user.email: user
+        for user in session.scalars(select(User).where(User.email.in_([u[0] for u in USERS])))
+    }
+    ids = {role: [u.id for u in by_email.values() if u.role == role] for role in Role}
+    units = session.scalars(
+        select(OrgUnit.id).where(OrgUnit.kind == OrgUnitKind.BUSINESS_UNIT).order_by(OrgUnit.id)
+    ).all()
+    return DemoPeople(
+        creators=ids[Role.PMO],
+        deciders=ids[Role.EXECUTIVE] + ids[Role.ADMIN],
+        scorers=ids[Role.PMO] + ids[Role.EXECUTIVE],
+        org_units=units,
+    )
+
+
 def load(session: Session, *, hash_method: str, logins_file: Path) -> list[DemoLogin]:
+    """Org tree, accounts, default funnels and the demo portfolio, each only if missing."""
     unit_ids = load_org_units(session)
-    return load_users(session, unit_ids, hash_method=hash_method, logins_file=logins_file)
+    logins = load_users(session, unit_ids, hash_method=hash_method, logins_file=logins_file)
+    seed_default_funnels(session)
+    load_demo_portfolio(session, demo_people(session), now=utcnow())
+    return logins

@@ -34,3 +34,9 @@ def html_lang() -> str:
 
 def org_unit_label(unit: OrgUnit | None) -> str:
     return unit.label(current_language()) if unit is not None else ""
+
+
+def localized(record: object) -> str:
+    """A record's name in the user's language: `name_zh` for Chinese when it has one."""
+    chinese = getattr(record, "name_zh", None)
+    return str(chinese if chinese and current_language() == "zh_Hans" else record.name)

@@ -21,10 +21,14 @@ from accounts import services as accounts
 from accounts.roles import Role
 from app import create_app, demo
 from app.extensions import db
+from persistence import utcnow
+from portfolio.demo import DemoPeople, load_bulk_candidates
+from portfolio.funnels import seed_default_funnels
 from tests.databases import migrate_to_head, scratch_postgres_database
 
 USERS = 1_000
-REQUESTS = 200
+CANDIDATES = 20_000
+REQUESTS = 100
 # (path, whether the request is signed in as an administrator)
 PAGES = (
     ("/login", False),
@@ -32,12 +36,17 @@ PAGES = (
     ("/", True),
     ("/admin/users", True),
     ("/admin/org-units", True),
+    ("/portfolio/", True),
+    ("/portfolio/?status=active&sort=stage&dir=asc", True),
+    ("/portfolio/board", True),
+    ("/portfolio/candidates/1", True),
 )
 PASSWORD = "benchmark passphrase"  # noqa: S105 - a throwaway account in a scratch database
 
 
 def _seed(app) -> str:
-    """USERS accounts under a small org tree; returns the admin's email."""
+    """USERS accounts under a small org tree and CANDIDATES candidates with history;
+    returns the admin's email."""
     with app.app_context():
         units = demo.load_org_units(db.session)  # the demo org tree is a realistic shape
         method = app.config["PASSWORD_HASH_METHOD"]
@@ -52,6 +61,9 @@ def _seed(app) -> str:
                 hash_method=method,
                 org_unit_id=unit_ids[n % len(unit_ids)],
             )
+        seed_default_funnels(db.session)
+        people = DemoPeople(creators=[1, 2], deciders=[3], scorers=[1, 2, 3], org_units=unit_ids)
+        load_bulk_candidates(db.session, CANDIDATES, people, now=utcnow())
         return "bench0@tollgate.example"
 
 
@@ -83,7 +95,7 @@ def run(kind: str, url: str) -> None:
     migrate_to_head(url)
     app = create_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": url, "LOG_LEVEL": "ERROR"})
     email = _seed(app)
-    print(f"\n{kind}: {USERS:,} users, {REQUESTS} requests per page")
+    print(f"\n{kind}: {USERS:,} users, {CANDIDATES:,} candidates, {REQUESTS} requests a page")
     print(f"  {'page':20} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for page, median, p95, queries in _measure(app, email):
         print(f"  {page:20} {median:10.2f} {p95:8.2f} {queries:8d}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -117,10 +118,12 @@ def session(app: Flask, engine: Engine) -> Iterator[Session]:
     keeps its snapshot, and the test would not see what the request wrote.
     """
     with Session(engine) as session:
+        lock = threading.Lock()  # requests may come from several threads at once
 
         def end_snapshot(_sender: Flask, **_extra: Any) -> None:
-            if session.in_transaction():
-                session.commit()
+            with lock:
+                if session.in_transaction():
+                    session.commit()
 
         request_started.connect(end_snapshot, app, weak=False)
         try:

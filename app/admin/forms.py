@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import NumberInput
 
 from accounts.orgtree import OrgUnitKind
 from accounts.roles import Role
 from app.auth.forms import new_password_fields
 from app.forms import optional_int, strip_text, version_field
-from app.labels import LANGUAGE_NAMES, ORG_KIND_LABELS, ROLE_LABELS
+from app.labels import CRITERION_KIND_LABELS, LANGUAGE_NAMES, ORG_KIND_LABELS, ROLE_LABELS
+from portfolio.funnels import CriterionFields, StageFields
+from portfolio.models import CriterionKind
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -79,4 +99,121 @@ class OrgUnitCreateForm(FlaskForm):
 
 class OrgUnitEditForm(OrgUnitCreateForm):
     active = BooleanField(_l("Active"))
+    version = version_field()
+
+
+class StageForm(FlaskForm):
+    name = StringField(
+        _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=120)]
+    )
+    name_zh = StringField(_l("Chinese name"), filters=[strip_text], validators=[Length(max=120)])
+    probability = IntegerField(
+        _l("Probability (%)"),
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        widget=NumberInput(min=0, max=100),
+        description=_l("Default chance that a candidate in this stage is finally approved."),
+    )
+    wip_limit = IntegerField(
+        _l("WIP limit"), validators=[Optional(), NumberRange(min=1)], widget=NumberInput(min=1)
+    )
+    target_dwell_days = IntegerField(
+        _l("Target days in stage"),
+        validators=[Optional(), NumberRange(min=1)],
+        widget=NumberInput(min=1),
+    )
+    entry_checklist = TextAreaField(
+        _l("Entry checklist"),
+        validators=[Length(max=4000)],
+        description=_l("One item a line."),
+        render_kw={"rows": 3},
+    )
+    responsible_role = SelectField(_l("Responsible role"), validators=[Optional()])
+    submit = SubmitField(_l("Save stage"))
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        roles = [(role.value, str(label)) for role, label in ROLE_LABELS.items()]
+        self.responsible_role.choices = [("", str(_l("None"))), *roles]
+
+    def fields(self) -> StageFields:
+        return StageFields(
+            name=self.name.data,
+            name_zh=self.name_zh.data,
+            probability=self.probability.data / 100,
+            wip_limit=self.wip_limit.data,
+            target_dwell_days=self.target_dwell_days.data,
+            entry_checklist=self.entry_checklist.data or "",
+            responsible_role=Role(self.responsible_role.data)
+            if self.responsible_role.data
+            else None,
+        )
+
+
+class StageEditForm(StageForm):
+    version = version_field()
+
+
+class NewStageForm(StageForm):
+    key = StringField(
+        _l("Key"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Use lower-case letters, digits and _.")),
+        ],
+    )
+    before_position = SelectField(_l("Insert before"), coerce=int)
+
+
+class CriterionForm(FlaskForm):
+    name = StringField(
+        _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=160)]
+    )
+    name_zh = StringField(_l("Chinese name"), filters=[strip_text], validators=[Length(max=160)])
+    kind = SelectField(_l("Kind"), coerce=CriterionKind)
+    weight = DecimalField(
+        _l("Weight"),
+        places=2,
+        default=1,
+        validators=[InputRequired(), NumberRange(min=0)],
+        widget=NumberInput(step="0.5", min=0),
+        description=_l("Relative weight of a should-meet criterion; ignored for must-meet."),
+    )
+    guidance = TextAreaField(_l("Guidance"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    guidance_zh = TextAreaField(
+        _l("Chinese guidance"), validators=[Length(max=2000)], render_kw={"rows": 2}
+    )
+    submit = SubmitField(_l("Save criterion"))
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.kind.choices = [(k.value, str(v)) for k, v in CRITERION_KIND_LABELS.items()]
+
+    def fields(self, active: bool = True) -> CriterionFields:
+        return CriterionFields(
+            name=self.name.data,
+            name_zh=self.name_zh.data,
+            kind=self.kind.data,
+            weight=float(self.weight.data),
+            guidance=self.guidance.data or "",
+            guidance_zh=self.guidance_zh.data or "",
+            active=active,
+        )
+
+
+class NewCriterionForm(CriterionForm):
+    key = StringField(
+        _l("Key"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Use lower-case letters, digits and _.")),
+        ],
+    )
+
+
+class CriterionEditForm(CriterionForm):
+    active = BooleanField(_l("In use (new reviews include it)"))
     version = version_field()

@@ -21,6 +21,7 @@ from accounts import services as accounts
 from accounts.roles import Role
 from app import create_app
 from app.extensions import db
+from portfolio.funnels import seed_default_funnels
 from tests.databases import migrate_to_head
 from tests.factories import PASSWORD
 
@@ -39,7 +40,7 @@ CHROMIUM_FLAGS = [
 @dataclass(frozen=True)
 class LiveServer:
     url: str
-    users: dict[Role, str]  # role -> email, all with tests.factories.PASSWORD
+    users: dict[str, str]  # role name (and "pmo2") -> email, all with tests.factories.PASSWORD
 
 
 def _chromium() -> str:
@@ -58,17 +59,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     # CSRF on, as in production: the browser must carry real tokens.
     app = create_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": url, "WTF_CSRF_ENABLED": True})
     users = {}
+    people = [(role.value, role) for role in Role] + [("pmo2", Role.PMO)]
     with app.app_context():
-        for role in Role:
+        for name, role in people:
             user = accounts.create_user(
                 db.session,
-                email=f"{role.value}@e2e.example",
-                display_name=f"E2E {role.value}",
+                email=f"{name}@e2e.example",
+                display_name=f"E2E {name}",
                 role=role,
                 password=PASSWORD,
                 hash_method=app.config["PASSWORD_HASH_METHOD"],
             )
-            users[role] = user.email
+            users[name] = user.email
+        seed_default_funnels(db.session)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,97 @@
+"""Recording a decision on a candidate: go, kill, hold, resume, recycle.
+
+The candidate's new stage and status and the history event are written in one
+transaction. The editor's version is checked first (minutes-long forms) and the version
+column guards the write itself (simultaneous requests): two people deciding at once get
+one success and one StaleVersionError/StaleDataError, never a lost update.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from persistence import expect_version, utcnow
+from portfolio.candidates import get_candidate
+from portfolio.errors import DecisionError
+from portfolio.lifecycle import (
+    Decision,
+    Position,
+    Status,
+    TransitionError,
+    allowed_decisions,
+    decide,
+)
+from portfolio.models import EventKind, ReviewStatus, StageEvent
+from portfolio.reviews import open_review_of
+
+# Decisions after which the open review of the gate has served its purpose.
+CLOSES_REVIEW = {Decision.GO, Decision.KILL, Decision.RECYCLE}
+
+
+def record_decision(
+    session: Session,
+    candidate_id: int,
+    decision: Decision,
+    *,
+    expected_version: int,
+    actor_id: int | None,
+    rationale: str,
+    target_stage_id: int | None = None,
+) -> StageEvent:
+    candidate = get_candidate(session, candidate_id)
+    expect_version(candidate, expected_version)
+    rationale = rationale.strip()
+    if not rationale:
+        raise DecisionError("rationale_required")
+
+    stages = candidate.funnel.stages
+    positions = {stage.id: index for index, stage in enumerate(stages)}
+    target = None
+    if target_stage_id is not None:
+        if target_stage_id not in positions:
+            raise DecisionError("bad_stage", str(target_stage_id))
+        target = positions[target_stage_id]
+
+    try:
+        moved = decide(
+            Position(candidate.status, positions[candidate.stage_id]),
+            decision,
+            stage_count=len(stages),
+            target_stage=target,
+        )
+    except TransitionError as error:
+        raise DecisionError(error.code) from error
+    # Checked after the rules, so a killed candidate hears why go is refused, not that a
+    # review is missing.
+    review = open_review_of(session, candidate.id)
+    if decision == Decision.GO and review is None:
+        raise DecisionError("review_required")
+
+    now = utcnow()
+    event = StageEvent(
+        candidate_id=candidate.id,
+        from_stage_id=candidate.stage_id,
+        to_stage_id=stages[moved.stage].id,
+        kind=EventKind(decision.value),
+        status_after=moved.status,
+        actor_id=actor_id,
+        at=now,
+        rationale=rationale,
+        review_id=review.id if review is not None and decision in CLOSES_REVIEW else None,
+    )
+    if review is not None and decision in CLOSES_REVIEW:
+        review.status = ReviewStatus.DECIDED
+        review.closed_at = now
+    if stages[moved.stage].id != candidate.stage_id:
+        candidate.stage_entered_at = now
+    candidate.stage_id = stages[moved.stage].id
+    candidate.status = moved.status
+    candidate.updated_at = now
+    session.add(event)
+    session.commit()
+    return event
+
+
+def allowed(candidate_status: Status, stage_index: int, stage_count: int) -> list[Decision]:
+    """Decisions that the candidate's position allows, for offering them in forms."""
+    return allowed_decisions(Position(candidate_status, stage_index), stage_count=stage_count)
