@@ -102,6 +102,19 @@ class OrgUnitEditForm(OrgUnitCreateForm):
     version = version_field()
 
 
+def key_field() -> StringField:
+    """The fixed identifier of a new stage or criterion (it never changes afterwards)."""
+    return StringField(
+        _l("Key"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Use lower-case letters, digits and _.")),
+        ],
+    )
+
+
 class StageForm(FlaskForm):
     name = StringField(
         _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=120)]
@@ -154,15 +167,7 @@ class StageEditForm(StageForm):
 
 
 class NewStageForm(StageForm):
-    key = StringField(
-        _l("Key"),
-        filters=[strip_text],
-        validators=[
-            DataRequired(),
-            Length(max=40),
-            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Use lower-case letters, digits and _.")),
-        ],
-    )
+    key = key_field()
     before_position = SelectField(_l("Insert before"), coerce=int)
 
 
@@ -203,15 +208,7 @@ class CriterionForm(FlaskForm):
 
 
 class NewCriterionForm(CriterionForm):
-    key = StringField(
-        _l("Key"),
-        filters=[strip_text],
-        validators=[
-            DataRequired(),
-            Length(max=40),
-            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Use lower-case letters, digits and _.")),
-        ],
-    )
+    key = key_field()
 
 
 class CriterionEditForm(CriterionForm):

@@ -271,41 +271,19 @@ def test_roles_are_enforced_on_every_action(session, team):
         "version": candidate.version,
     }
 
-    assert viewer.get("/portfolio/").status_code == 200
-    assert viewer.get(f"/portfolio/candidates/{candidate.id}").status_code == 200
-    assert (
-        viewer.post(
-            "/portfolio/candidates/new", data=_candidate_form(funnel_id=funnel.id)
-        ).status_code
-        == 403
-    )
-    assert (
-        viewer.post(
-            f"/portfolio/reviews/{review.id}/scorecard", data=_scorecard(review)
-        ).status_code
-        == 403
-    )
-    assert (
-        viewer.post(f"/portfolio/candidates/{candidate.id}/decision", data=decision).status_code
-        == 403
-    )
-    assert (
-        pmo_browser.post(
-            f"/portfolio/candidates/{candidate.id}/decision", data=decision
-        ).status_code
-        == 403
-    )
-    # An executive may score only when invited.
-    assert (
-        executive.post(
-            f"/portfolio/reviews/{review.id}/scorecard", data=_scorecard(review)
-        ).status_code
-        == 403
-    )
-    assert (
-        executive.post(f"/portfolio/candidates/{candidate.id}/decision", data=decision).status_code
-        == 302
-    )
+    checks = [
+        (viewer, "get", "/portfolio/", None, 200),
+        (viewer, "get", f"/portfolio/candidates/{candidate.id}", None, 200),
+        (viewer, "post", "/portfolio/candidates/new", _candidate_form(funnel_id=funnel.id), 403),
+        (viewer, "post", f"/portfolio/reviews/{review.id}/scorecard", _scorecard(review), 403),
+        (viewer, "post", f"/portfolio/candidates/{candidate.id}/decision", decision, 403),
+        (pmo_browser, "post", f"/portfolio/candidates/{candidate.id}/decision", decision, 403),
+        # An executive may score only when invited, and may decide.
+        (executive, "post", f"/portfolio/reviews/{review.id}/scorecard", _scorecard(review), 403),
+        (executive, "post", f"/portfolio/candidates/{candidate.id}/decision", decision, 302),
+    ]
+    for client, method, url, data, expected in checks:
+        assert client.open(url, method=method.upper(), data=data).status_code == expected, url
     assert reloaded(session, candidate).status == Status.ON_HOLD
 
 
