@@ -200,10 +200,13 @@ def decision_form(candidate: Candidate) -> DecisionForm:
     return form
 
 
-def show_allowed(form: DecisionForm, candidate: Candidate) -> bool:
-    """Offer only the moves the candidate's position allows; False when there are none."""
+def show_allowed(form: DecisionForm, candidate: Candidate, *, review_open: bool) -> bool:
+    """Offer only the moves the candidate's position allows (go only with an open gate
+    review); False when there are none."""
     index = _stage_index(candidate)
     choices = allowed(candidate.status, index, len(candidate.funnel.stages))
+    if not review_open:
+        choices = [choice for choice in choices if choice != Decision.GO]
     form.offer(choices, _recycle_targets(candidate))
     return bool(choices)
 
@@ -213,8 +216,10 @@ def show_allowed(form: DecisionForm, candidate: Candidate) -> bool:
 def candidate(candidate_id: int) -> str:
     candidate = get_or_404(candidates.get_candidate, candidate_id)
     form = decision_form(candidate)
-    can_decide = show_allowed(form, candidate) and can_access("portfolio.decide")
     open_review = reviews.open_review_of(db.session, candidate_id)
+    can_decide = can_access("portfolio.decide") and show_allowed(
+        form, candidate, review_open=open_review is not None
+    )
     return render_template(
         "portfolio/candidate.html",
         candidate=candidate,
@@ -265,8 +270,8 @@ def decide(candidate_id: int) -> object:
             return redirect(url_for("portfolio.candidate", candidate_id=event.candidate_id))
     if form.is_submitted():
         status = 400
-    show_allowed(form, candidate)
     open_review = reviews.open_review_of(db.session, candidate_id)
+    show_allowed(form, candidate, review_open=open_review is not None)
     result = (
         reviews.review_result(reviews.get_review(db.session, open_review.id))
         if open_review

@@ -69,7 +69,7 @@ def review(review_id: int) -> str:
     form = None
     if is_open and can_access("portfolio.decide"):
         form = decision_form(candidate)
-        if not show_allowed(form, candidate):
+        if not show_allowed(form, candidate, review_open=True):
             form = None
     return render_template(
         "portfolio/review.html",

@@ -360,3 +360,15 @@ def test_candidate_page_queries_do_not_grow_with_its_history(session, team, quer
     with query_counter() as long:
         browser.get(f"/portfolio/candidates/{candidate.id}")
     assert len(short) == len(long)
+
+
+def test_go_is_offered_only_once_a_gate_review_is_open(session, team):
+    pmo, _ = team["pmo"]
+    _, browser = team["executive"]
+    candidate = factories.make_candidate(session)
+    page = browser.get(f"/portfolio/candidates/{candidate.id}").get_data(as_text=True)
+    assert 'value="hold"' in page
+    assert 'value="go"' not in page
+    reviews.open_review(session, candidate.id, scorer_ids=[pmo.id], actor_id=pmo.id)
+    page = browser.get(f"/portfolio/candidates/{candidate.id}").get_data(as_text=True)
+    assert 'value="go"' in page
