@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from accounts import services as accounts
 from app import access, cli, errors, i18n, labels, security
 from app.admin import bp as admin_bp
-from app.assessments.routes import bp as assessments_bp
+from app.assessments import bp as assessments_bp
 from app.auth.routes import bp as auth_bp
 from app.auth.sessions import expire_old_session
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -25,9 +25,10 @@ from app.main.routes import bp as main_bp
 from app.navigation import sections_for_current_user
 from app.portfolio import bp as portfolio_bp
 from app.reports.routes import bp as reports_bp
+from assessments import models as _assessment_tables  # noqa: F401 - registered for Alembic
 from config import ConfigError, load_settings
 from persistence import begin_write, configure_sqlite, utcnow
-from portfolio import models as _portfolio_tables  # noqa: F401 - registers them for Alembic
+from portfolio import models as _portfolio_tables  # noqa: F401 - registered for Alembic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

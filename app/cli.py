@@ -14,6 +14,7 @@ from accounts import services as accounts
 from accounts.roles import Role
 from app import demo
 from app.extensions import db
+from assessments.questionnaires import install_default_questionnaire
 from persistence import utcnow
 from portfolio.demo import load_bulk_candidates
 from portfolio.funnels import seed_default_funnels
@@ -93,11 +94,17 @@ def list_users() -> None:
         click.echo(f"{user.email:40} {user.role.value:10} {state:8} {user.display_name}")
 
 
-@click.command("seed", help="Create the default funnels where missing (idempotent).")
+@click.command("seed", help="Install the default funnels and maturity questionnaire where missing.")
 @with_appcontext
 def seed_command() -> None:
     created = seed_default_funnels(db.session)
     click.echo(f"created funnels: {', '.join(created)}" if created else "default funnels present")
+    installed = install_default_questionnaire(db.session)
+    click.echo(
+        f"installed questionnaire {installed.key} {installed.version}"
+        if installed
+        else "default questionnaire present"
+    )
 
 
 @click.command("demo", help="Load the demo org tree, users and portfolio (idempotent).")

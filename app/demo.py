@@ -1,5 +1,7 @@
 """Demo data for a first look at Tollgate: an org tree, one user per role (two PMO staff,
-so a gate review can have several scorers) and a demo portfolio with two years of history.
+so a gate review can have several scorers), a demo portfolio with two years of history,
+and maturity assessments: three closed rounds per org unit and one open for the demo
+logins to answer.
 
 Idempotent: what exists is kept. Demo passwords are random, made on first load and kept
 in instance/demo-logins.json (readable by the owner only) so every `make run` can show
@@ -22,6 +24,8 @@ from accounts.models import OrgUnit, User
 from accounts.orgtree import OrgUnitKind
 from accounts.passwords import verify_password
 from accounts.roles import Role
+from assessments.demo import DemoUnit, load_demo_assessments
+from assessments.questionnaires import install_default_questionnaire
 from persistence import utcnow
 from portfolio.demo import DemoPeople, load_demo_portfolio
 from portfolio.funnels import seed_default_funnels
@@ -130,6 +134,62 @@ def load_users(
     return logins
 
 
+# Staff who answer the demo maturity assessments; they are not demo logins.
+STAFF = (
+    ("Zhao Min", "staff1@tollgate.example"),
+    ("Qian Hao", "staff2@tollgate.example"),
+    ("Sun Li", "staff3@tollgate.example"),
+    ("Zhou Jun", "staff4@tollgate.example"),
+    ("Wu Ting", "staff5@tollgate.example"),
+    ("Zheng Kai", "staff6@tollgate.example"),
+    ("Feng Yu", "staff7@tollgate.example"),
+    ("Chen Xi", "staff8@tollgate.example"),
+)
+
+
+def load_staff(session: Session, *, hash_method: str) -> list[int]:
+    """The demo respondents (viewers with unknown random passwords); ids in STAFF order."""
+    ids = []
+    for name, email in STAFF:
+        user = accounts.find_user(session, email)
+        if user is None:
+            user = accounts.create_user(
+                session,
+                email=email,
+                display_name=name,
+                role=Role.VIEWER,
+                password=secrets.token_urlsafe(16),
+                hash_method=hash_method,
+            )
+        ids.append(user.id)
+    return ids
+
+
+def load_assessments(session: Session, *, hash_method: str) -> None:
+    install_default_questionnaire(session)
+    staff = load_staff(session, hash_method=hash_method)
+    units = [
+        DemoUnit(unit.id, unit.name)
+        for unit in session.scalars(select(OrgUnit).order_by(OrgUnit.id))
+    ]
+    demo_logins = {u.email: u.id for u in session.scalars(select(User))}
+    load_demo_assessments(
+        session,
+        units,
+        [*staff, demo_logins["pmo@tollgate.example"]],
+        organiser_id=demo_logins["pmo@tollgate.example"],
+        open_for=[
+            demo_logins[email]
+            for email in (
+                "executive@tollgate.example",
+                "pmo2@tollgate.example",
+                "viewer@tollgate.example",
+            )
+        ],
+        now=utcnow(),
+    )
+
+
 def demo_people(session: Session) -> DemoPeople:
     """Who plays which part in the demo portfolio, from the demo accounts and units."""
     by_email = {
@@ -154,4 +214,5 @@ def load(session: Session, *, hash_method: str, logins_file: Path) -> list[DemoL
     logins = load_users(session, unit_ids, hash_method=hash_method, logins_file=logins_file)
     seed_default_funnels(session)
     load_demo_portfolio(session, demo_people(session), now=utcnow())
+    load_assessments(session, hash_method=hash_method)
     return logins

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from accounts import orgtree, passwords
 from accounts.orgtree import OrgUnitKind
 from accounts.roles import Role
+from assessments.models import ActionStatus, AssessmentStatus, Evidence, RespondentRole
 from portfolio import lifecycle
 from portfolio.lifecycle import Decision, Status
 from portfolio.models import CandidateKind, CriterionKind, EventKind, ReviewStatus, RiskLevel
@@ -126,4 +127,71 @@ PORTFOLIO_PROBLEMS = {
     "final_stage_has_no_gate": _l("The final stage has no gate."),
     "weight_positive": _l("A should-meet criterion needs a weight above 0."),
     "positive": _l("Use a whole number of at least 1."),
+}
+
+ASSESSMENT_STATUS_LABELS = {
+    AssessmentStatus.DRAFT: _l("Draft"),
+    AssessmentStatus.OPEN: _l("Open for answers"),
+    AssessmentStatus.CLOSED: _l("Closed"),
+}
+
+RESPONDENT_ROLE_LABELS = {
+    RespondentRole.EXECUTIVE: _l("Executive"),
+    RespondentRole.LINE_MANAGER: _l("Line manager"),
+    RespondentRole.PROJECT_MANAGER: _l("Project manager"),
+    RespondentRole.TEAM_MEMBER: _l("Team member"),
+}
+
+EVIDENCE_LABELS = {
+    Evidence.CLAIMED: _l("Claimed"),
+    Evidence.DOCUMENTED: _l("Documented"),
+    Evidence.OBSERVED: _l("Observed"),
+}
+
+ACTION_STATUS_LABELS = {
+    ActionStatus.PLANNED: _l("Planned"),
+    ActionStatus.IN_PROGRESS: _l("In progress"),
+    ActionStatus.DONE: _l("Done"),
+    ActionStatus.DROPPED: _l("Dropped"),
+}
+
+# Why an assessment action was refused (codes from assessments.* modules).
+ASSESSMENT_PROBLEMS = {
+    "title_required": _l("Give the assessment a title."),
+    "period": _l("The period ends before it starts."),
+    "bad_target": _l("Target levels go from 1 to 5, for areas of the model."),
+    "closed": _l("This assessment is closed; its result is frozen."),
+    "not_draft": _l("This can only change while the assessment is a draft."),
+    "not_open": _l("The assessment is not open for answers."),
+    "no_respondents": _l("Invite at least one respondent before opening."),
+    "no_submissions": _l("Nobody has submitted answers yet."),
+    "duplicate_respondent": _l("That person is invited already."),
+    "unknown_user": _l("That person cannot be invited."),
+    "has_answers": _l("This respondent has answered already and cannot be removed."),
+    "not_invited": _l("You are not invited to answer this assessment."),
+    "submitted": _l("You have submitted your answers; they can no longer change."),
+    "unknown_question": _l("That question is not in this questionnaire."),
+    "bad_answer": _l("Answers go from 0 to 4, or N/A."),
+    "comment_too_long": _l("The comment is too long."),
+    "unanswered": _l("Answer every question (or mark it N/A) before submitting."),
+    "version_exists": _l(
+        "This version of the model is installed already; give the file a new version."
+    ),
+}
+
+# Problems in an uploaded questionnaire file (codes from assessments.model).
+MODEL_PROBLEMS = {
+    "yaml": _l("The file is not valid YAML"),
+    "not_mapping": _l("Expected a mapping (key: value)"),
+    "missing": _l("A required field is missing"),
+    "bad_type": _l("A field has the wrong type"),
+    "bad_threshold": _l("The threshold must be above 0 and at most 1"),
+    "bad_levels": _l("The levels must be exactly 1 to 5"),
+    "duplicate_area": _l("Two areas have the same key"),
+    "duplicate_id": _l("Two questions have the same id"),
+    "unknown_area": _l("The question names an area the model does not define"),
+    "bad_level": _l("Questions belong to levels 2 to 5"),
+    "bad_weight": _l("A weight must be above 0"),
+    "missing_translation": _l("The English or Chinese text is missing"),
+    "no_questions": _l("The model has no questions"),
 }

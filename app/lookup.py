@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.orgtree import OrgUnitKind
 from app.extensions import db
 from app.i18n import org_unit_label
+from assessments import errors as assessment_errors
 from portfolio import errors as portfolio_errors
 
 R = TypeVar("R")
@@ -22,7 +23,7 @@ R = TypeVar("R")
 def get_or_404(loader: Callable[[Session, int], R], record_id: int) -> R:
     try:
         return loader(db.session, record_id)
-    except (account_errors.NotFound, portfolio_errors.NotFound):
+    except (account_errors.NotFound, assessment_errors.NotFound, portfolio_errors.NotFound):
         abort(404)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +14,11 @@ from accounts import services as accounts
 from accounts.models import OrgUnit, User
 from accounts.orgtree import OrgUnitKind
 from accounts.roles import Role
+from assessments.answers import AnswerEntry, save_answers, submit_answers
+from assessments.campaigns import Setup, create_assessment, open_assessment, set_respondents
+from assessments.model import Question, load_model
+from assessments.models import Assessment, Questionnaire, RespondentRole
+from assessments.questionnaires import install_default_questionnaire
 from portfolio.candidates import CandidateFields, create_candidate
 from portfolio.funnels import seed_default_funnels
 from portfolio.models import Candidate, CandidateKind, Funnel, GateReview
@@ -69,3 +76,49 @@ def make_candidate(
 def full_scorecard(review: GateReview, should: float = 8, must: float = 1) -> dict[str, Entry]:
     """Entries for every criterion of `review`: `must` on must-meet, `should` on the rest."""
     return {c["key"]: Entry(value=must if c["kind"] == "must" else should) for c in review.criteria}
+
+
+def default_questionnaire(session: Session) -> Questionnaire:
+    install_default_questionnaire(session)
+    return session.scalars(select(Questionnaire).where(Questionnaire.key == "pmmm")).one()
+
+
+def make_assessment(
+    session: Session,
+    *,
+    respondents: Sequence[tuple[int, RespondentRole]] = (),
+    open_it: bool = False,
+    **overrides: Any,
+) -> Assessment:
+    """A draft assessment of the default questionnaire (opened when `open_it`)."""
+    questionnaire = default_questionnaire(session)
+    unit_id = overrides.pop("org_unit_id", None) or make_org_unit(session).id
+    fields: dict[str, Any] = {
+        "title": f"Assessment {next(_serial)}",
+        "org_unit_id": unit_id,
+        "period_start": date(2026, 1, 1),
+        "period_end": date(2026, 3, 31),
+        "target_level": 3,
+    }
+    fields.update(overrides)
+    assessment = create_assessment(session, questionnaire.id, Setup(**fields), actor_id=None)
+    if respondents:
+        set_respondents(session, assessment.id, respondents, expected_version=assessment.version)
+    if open_it:
+        open_assessment(session, assessment.id, expected_version=assessment.version)
+    return assessment
+
+
+def answer_everything(
+    session: Session,
+    assessment: Assessment,
+    user_id: int,
+    value: Callable[[Question], int | None] = lambda _q: 3,
+    *,
+    submit: bool = True,
+) -> None:
+    model = load_model(assessment.model)
+    entries = {q.id: AnswerEntry(value=value(q)) for q in model.questions}
+    save_answers(session, assessment.id, user_id, entries)
+    if submit:
+        submit_answers(session, assessment.id, user_id)

@@ -21,9 +21,11 @@ from accounts import services as accounts
 from accounts.roles import Role
 from app import create_app
 from app.extensions import db
+from assessments.campaigns import close_assessment
+from assessments.models import RespondentRole
 from portfolio.funnels import seed_default_funnels
 from tests.databases import migrate_to_head
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, answer_everything, make_assessment
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 CHROMIUM_FLAGS = [
@@ -41,6 +43,7 @@ CHROMIUM_FLAGS = [
 class LiveServer:
     url: str
     users: dict[str, str]  # role name (and "pmo2") -> email, all with tests.factories.PASSWORD
+    closed_assessment: int  # a closed assessment with results to look at
 
 
 def _chromium() -> str:
@@ -72,14 +75,35 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             )
             users[name] = user.email
         seed_default_funnels(db.session)
+        closed = _assessments(users)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", users)
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", users, closed)
     server.shutdown()
     thread.join()
     with app.app_context():
         db.engine.dispose()
+
+
+def _assessments(users: dict[str, str]) -> int:
+    """One open assessment the viewer is invited to, and one closed with two respondents."""
+    ids = {name: accounts.find_user(db.session, email).id for name, email in users.items()}
+    pm = RespondentRole.PROJECT_MANAGER
+    make_assessment(
+        db.session, title="E2E assessment", respondents=[(ids["viewer"], pm)], open_it=True
+    )
+    closed = make_assessment(
+        db.session,
+        title="E2E closed",
+        open_it=True,
+        respondents=[(ids["pmo"], pm), (ids["executive"], RespondentRole.EXECUTIVE)],
+    )
+    answer_everything(db.session, closed, ids["pmo"], lambda q: 4 if q.level < 4 else 1)
+    answer_everything(db.session, closed, ids["executive"], lambda q: 3)
+    db.session.refresh(closed)
+    close_assessment(db.session, closed.id, expected_version=closed.version)
+    return closed.id
 
 
 @pytest.fixture(scope="module")

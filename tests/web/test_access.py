@@ -28,7 +28,7 @@ BLUEPRINT_ROLES = {
     "auth": EVERYONE,
     "portfolio": EVERYONE,
     "reports": EVERYONE,
-    "assessments": {A, P, E},
+    "assessments": EVERYONE,  # results to read, questionnaires to answer when invited
     "insights": {A, P, E},
     "admin": {A},
 }
@@ -38,6 +38,13 @@ ENDPOINT_ROLES = {
     "portfolio.open_review": {A, P},
     "portfolio.scorecard": {A, P, E},  # and only when invited
     "portfolio.decide": {A, E},
+    "assessments.create": {A, P},
+    "assessments.setup": {A, P},
+    "assessments.add_respondent": {A, P},
+    "assessments.remove_respondent": {A, P},
+    "assessments.open_for_answers": {A, P},
+    "assessments.close": {A, P},
+    "assessments.update_action": {A, P},
 }
 
 
@@ -122,8 +129,9 @@ def test_navigation_shows_only_sections_the_role_may_open(viewer_client, admin_c
     viewer_page = viewer_client.get("/").get_data(as_text=True)
     assert 'href="/portfolio/"' in viewer_page
     assert 'href="/reports/"' in viewer_page
+    assert 'href="/assessments/"' in viewer_page
     assert 'href="/admin/"' not in viewer_page
-    assert 'href="/assessments/"' not in viewer_page
+    assert 'href="/insights/"' not in viewer_page
     admin_page = admin_client.get("/").get_data(as_text=True)
     for section in ("portfolio", "assessments", "insights", "reports", "admin"):
         assert f'href="/{section}/"' in admin_page
