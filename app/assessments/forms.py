@@ -172,7 +172,11 @@ def answer_form(questions: Sequence[Question], language: str, formdata: Any = No
         setattr(
             AreaForm,
             f"evidence_{key}",
-            SelectField(_l("Evidence"), choices=[SelectChoice(v, lbl) for v, lbl in evidence]),
+            SelectField(
+                _l("Evidence"),
+                choices=[SelectChoice(v, lbl) for v, lbl in evidence],
+                validators=[Optional()],
+            ),
         )
         setattr(
             AreaForm,

@@ -15,7 +15,8 @@ from app.assessments.forms import (
     answer_form,
     show_answers,
 )
-from app.extensions import db
+from app.errors import CSRF_MESSAGE
+from app.extensions import csrf, db
 from app.i18n import current_language
 from app.labels import ASSESSMENT_PROBLEMS
 from app.security_log import log_event
@@ -40,8 +41,12 @@ def _problem(error: AnswerError) -> str:
 
 
 @bp.route("/<int:assessment_id>/answer/<area_key>", methods=["GET", "POST"])
+@csrf.exempt
 @everyone
 def answer(assessment_id: int, area_key: str) -> object:
+    """One area's questions. The form checks its own CSRF token (the app-wide check is
+    lifted here): a page left open past the token's life comes back with every answer
+    still filled in and a fresh token, instead of an error page that loses them."""
     respondent = _respondent(assessment_id)
     assessment = respondent.assessment
     model = load_model(assessment.model)
@@ -80,6 +85,8 @@ def answer(assessment_id: int, area_key: str) -> object:
             return redirect(target)
     elif form.is_submitted():
         status = 400
+        if "csrf_token" in form.errors:
+            flash(str(CSRF_MESSAGE), "warning")
     return render_template(
         "assessments/answer.html",
         assessment=assessment,
