@@ -3,7 +3,7 @@ CSP holds), each with its data as a table and as CSV."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
@@ -19,7 +19,6 @@ class Chart:
     columns: list[str]
     rows: list[list[Any]]
     description: str = ""
-    notes: list[str] = field(default_factory=list)
 
     @property
     def figure_json(self) -> str:

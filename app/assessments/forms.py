@@ -23,7 +23,7 @@ from app.forms import optional_int, strip_text, version_field
 from app.labels import ACTION_STATUS_LABELS, EVIDENCE_LABELS, RESPONDENT_ROLE_LABELS
 from assessments.answers import AnswerEntry
 from assessments.campaigns import ActionChanges, Setup
-from assessments.model import Model, Question
+from assessments.model import Question
 from assessments.models import ActionStatus, Evidence, RespondentRole
 
 Choices = list[tuple[str, str]]
@@ -246,6 +246,3 @@ class QuestionnaireUploadForm(FlaskForm):
     )
     submit = SubmitField(_l("Check and install"))
 
-
-def model_language_areas(model: Model, language: str) -> list[tuple[str, str]]:
-    return [(area.key, area.name.get(language)) for area in model.areas]
