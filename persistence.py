@@ -9,9 +9,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, DateTime, Enum, MetaData, Select, event, func, select
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    Float,
+    MetaData,
+    Select,
+    String,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints from the first migration on, so later ones can drop and alter them
@@ -27,7 +40,7 @@ NAMING_CONVENTION = {
 T = TypeVar("T")
 CENT = Decimal("0.01")
 
-# Execution option that asks SQLite for BEGIN IMMEDIATE (see configure_sqlite).
+# Execution option that asks SQLite for BEGIN IMMEDIATE (see _configure_sqlite).
 WRITE_INTENT = "tollgate_write_intent"
 
 
@@ -136,14 +149,30 @@ def begin_write(session: Session) -> None:
         session.connection(execution_options={WRITE_INTENT: True})
 
 
-def configure_sqlite(engine: Engine, busy_timeout_ms: int = 5000) -> None:
+def configure_engine(engine: Engine, busy_timeout_ms: int = 5000) -> None:
+    """Connection settings Tollgate relies on, per engine (see the two functions below)."""
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, busy_timeout_ms)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    """Sessions in UTC, so that SQL day and month buckets agree with SQLite's."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Foreign keys, WAL and a busy timeout on every SQLite connection of `engine`.
 
     pysqlite's own transaction handling starts transactions late and never for reads, which
     loses updates; we switch it off and emit BEGIN ourselves (the SQLAlchemy recipe).
     """
-    if engine.dialect.name != "sqlite":
-        return
     in_memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
@@ -196,3 +225,59 @@ def paginate(session: Session, statement: Select[tuple[T]], page: int, per_page:
     page = min(max(1, page), max(1, -(-total // per_page)))
     items = list(session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+# --- date arithmetic in SQL, written once for both engines ---------------------------------
+
+
+class days_between(FunctionElement[float]):  # noqa: N801 - reads like the SQL function it is
+    """SQL: the days (fractional) from `earlier` to `later`, two timestamp columns."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element: days_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+
+
+class day_of(FunctionElement[str]):  # noqa: N801
+    """SQL: the UTC calendar day of a timestamp as 'YYYY-MM-DD' text (for GROUP BY)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(day_of, "sqlite")
+def _day_of_sqlite(element: day_of, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m-%d', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(day_of, "postgresql")
+def _day_of_postgresql(element: day_of, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+class month_of(FunctionElement[str]):  # noqa: N801
+    """SQL: the month of a date or timestamp as 'YYYY-MM' text (for GROUP BY)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(month_of, "sqlite")
+def _month_of_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(month_of, "postgresql")
+def _month_of_postgresql(element: month_of, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"

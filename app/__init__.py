@@ -27,7 +27,7 @@ from app.portfolio import bp as portfolio_bp
 from app.reports.routes import bp as reports_bp
 from assessments import models as _assessment_tables  # noqa: F401 - registered for Alembic
 from config import ConfigError, load_settings
-from persistence import begin_write, configure_sqlite, utcnow
+from persistence import begin_write, configure_engine, utcnow
 from portfolio import models as _portfolio_tables  # noqa: F401 - registered for Alembic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +94,7 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
-        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

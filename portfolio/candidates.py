@@ -29,6 +29,7 @@ from portfolio.models import (
     RiskLevel,
     Stage,
     StageEvent,
+    StageVisit,
 )
 
 
@@ -124,6 +125,7 @@ def create_candidate(
     candidate = Candidate(
         funnel_id=funnel.id,
         stage_id=first.id,
+        furthest_stage_id=first.id,
         status=Status.ACTIVE,
         owner_id=actor_id,
         created_at=now,
@@ -143,6 +145,7 @@ def create_candidate(
             at=now,
         )
     )
+    session.add(StageVisit(candidate_id=candidate.id, stage_id=first.id, entered_at=now))
     session.commit()
     return candidate
 

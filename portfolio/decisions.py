@@ -8,6 +8,9 @@ one success and one StaleVersionError/StaleDataError, never a lost update.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from persistence import expect_version, utcnow
@@ -21,8 +24,9 @@ from portfolio.lifecycle import (
     allowed_decisions,
     decide,
 )
-from portfolio.models import EventKind, ReviewStatus, StageEvent
+from portfolio.models import EventKind, ReviewStatus, StageEvent, StageVisit
 from portfolio.reviews import open_review_of
+from portfolio.visits import ENTERING, LEAVING
 
 # Decisions after which the open review of the gate has served its purpose.
 CLOSES_REVIEW = {Decision.GO, Decision.KILL, Decision.RECYCLE}
@@ -82,6 +86,10 @@ def record_decision(
     if review is not None and decision in CLOSES_REVIEW:
         review.status = ReviewStatus.DECIDED
         review.closed_at = now
+    _record_stay(session, candidate.id, stages[moved.stage].id, event.kind, now)
+    furthest = positions.get(candidate.furthest_stage_id or candidate.stage_id, 0)
+    if moved.stage > furthest:
+        candidate.furthest_stage_id = stages[moved.stage].id
     if stages[moved.stage].id != candidate.stage_id:
         candidate.stage_entered_at = now
     candidate.stage_id = stages[moved.stage].id
@@ -90,6 +98,25 @@ def record_decision(
     session.add(event)
     session.commit()
     return event
+
+
+def _record_stay(
+    session: Session, candidate_id: int, to_stage: int, kind: EventKind, now: datetime
+) -> None:
+    """Keep the stage visits in step with the event (portfolio.visits has the rule)."""
+    if kind in LEAVING:
+        # A killed candidate has no open stay: recycling it only opens a new one.
+        stay = session.scalars(
+            select(StageVisit).where(
+                StageVisit.candidate_id == candidate_id, StageVisit.left_at.is_(None)
+            )
+        ).one_or_none()
+        if stay is not None:
+            stay.left_at = now
+            stay.outcome = kind
+            stay.dwell_days = (now - stay.entered_at).total_seconds() / 86400
+    if kind in ENTERING:
+        session.add(StageVisit(candidate_id=candidate_id, stage_id=to_stage, entered_at=now))
 
 
 def allowed(candidate_status: Status, stage_index: int, stage_count: int) -> list[Decision]:

@@ -30,6 +30,7 @@ from portfolio.models import (
     ReviewStatus,
     RiskLevel,
     StageEvent,
+    StageVisit,
 )
 from portfolio.simulation import (
     DEFAULT_PROFILES_INNOVATION,
@@ -38,10 +39,12 @@ from portfolio.simulation import (
     StageProfile,
     simulate_candidate,
 )
+from portfolio.visits import stays
 
 HISTORY_DAYS = 730
 CANDIDATE_TABLE: Table = Candidate.__table__  # type: ignore[assignment]
 EVENT_TABLE: Table = StageEvent.__table__  # type: ignore[assignment]
+VISIT_TABLE: Table = StageVisit.__table__  # type: ignore[assignment]
 PROFILES = {"investment": DEFAULT_PROFILES_INVESTMENT, "innovation": DEFAULT_PROFILES_INNOVATION}
 
 THEMES = (
@@ -156,6 +159,21 @@ def _event_rows(
     return rows
 
 
+def _visit_rows(candidate_id: int, events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stage visits of one candidate from its event rows (portfolio.visits has the rule)."""
+    return [
+        {
+            "candidate_id": candidate_id,
+            "stage_id": stay.stage,
+            "entered_at": stay.entered_at,
+            "left_at": stay.left_at,
+            "outcome": stay.outcome,
+            "dwell_days": stay.dwell_days,
+        }
+        for stay in stays((row["at"], row["kind"], row["to_stage_id"]) for row in events)
+    ]
+
+
 def _candidate_row(
     rng: random.Random,
     story: SimulatedCandidate,
@@ -176,6 +194,7 @@ def _candidate_row(
         **_fields(rng, funnel.key, title, people),
         "funnel_id": funnel.id,
         "stage_id": stage_ids[final.stage],
+        "furthest_stage_id": stage_ids[max(e.to_stage for e in story.events)],
         "status": final.status,
         "created_at": story.created_at,
         "updated_at": last_event,
@@ -239,6 +258,7 @@ def load_demo_portfolio(
             _add_reviews(session, rng, candidate, funnel, rows, people)
             # Events go in last and complete: the history table refuses later updates.
             session.add_all(StageEvent(**row) for row in rows)
+            session.add_all(StageVisit(**row) for row in _visit_rows(candidate.id, rows))
             written += 1
     session.commit()
     return written
@@ -350,6 +370,13 @@ def load_bulk_candidates(
             for row in _event_rows(rng, story, candidate_id, stage_ids, people)
         ]
         session.execute(insert(EVENT_TABLE), events)
+        by_candidate: dict[int, list[dict[str, Any]]] = {}
+        for row in events:
+            by_candidate.setdefault(row["candidate_id"], []).append(row)
+        session.execute(
+            insert(VISIT_TABLE),
+            [visit for cid, rows in by_candidate.items() for visit in _visit_rows(cid, rows)],
+        )
         session.commit()
         written += size
         progress(size)

@@ -32,6 +32,17 @@ class Decision(StrEnum):
     RECYCLE = "recycle"
 
 
+class EventKind(StrEnum):
+    """What a stage-history event records: a candidate's creation or a decision on it."""
+
+    CREATED = "created"
+    GO = Decision.GO.value
+    KILL = Decision.KILL.value
+    HOLD = Decision.HOLD.value
+    RESUME = Decision.RESUME.value
+    RECYCLE = Decision.RECYCLE.value
+
+
 # The order decisions are offered in (buttons, API listings): forward first, kill last.
 DECISION_ORDER = (Decision.GO, Decision.HOLD, Decision.RESUME, Decision.RECYCLE, Decision.KILL)
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from persistence import Base, enum_column, utcnow
-from portfolio.lifecycle import Decision, Status
+from portfolio.lifecycle import EventKind as EventKind  # re-exported: models use it
+from portfolio.lifecycle import Status
 
 
 class CriterionKind(StrEnum):
@@ -37,17 +38,6 @@ class ReviewStatus(StrEnum):
     OPEN = "open"
     DECIDED = "decided"
     CANCELLED = "cancelled"
-
-
-class EventKind(StrEnum):
-    """What a stage event records: the creation of a candidate or a decision on it."""
-
-    CREATED = "created"
-    GO = Decision.GO.value
-    KILL = Decision.KILL.value
-    HOLD = Decision.HOLD.value
-    RESUME = Decision.RESUME.value
-    RECYCLE = Decision.RECYCLE.value
 
 
 class Funnel(Base):
@@ -141,6 +131,7 @@ class Candidate(Base):
         # The list's default order and the board's "longest waiting first" read these.
         Index("ix_candidate_updated_at", "updated_at"),
         Index("ix_candidate_stage_entered", "stage_id", "stage_entered_at"),
+        Index("ix_candidate_funnel_created", "funnel_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,10 +163,15 @@ class Candidate(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The furthest stage ever reached (recycling does not lower it): the cohort funnel counts
+    # a candidate in every stage up to this one. Kept with each decision, like StageVisit.
+    furthest_stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stage.id", ondelete="RESTRICT")
+    )
     version: Mapped[int] = mapped_column()
 
     funnel: Mapped[Funnel] = relationship()
-    stage: Mapped[Stage] = relationship()
+    stage: Mapped[Stage] = relationship(foreign_keys=[stage_id])
     org_unit: Mapped[OrgUnit | None] = relationship()
     owner: Mapped[User | None] = relationship()
 
@@ -277,3 +273,32 @@ class StageEvent(Base):
     from_stage: Mapped[Stage | None] = relationship(foreign_keys=[from_stage_id])
     to_stage: Mapped[Stage] = relationship(foreign_keys=[to_stage_id])
     actor: Mapped[User | None] = relationship()
+
+
+class StageVisit(Base):
+    """One stay of a candidate in a stage: when it entered, when and how it left.
+
+    A projection of the stage history kept in the same transaction as each event (see
+    portfolio.visits), so that dwell times, work in progress and flow are indexed range
+    queries instead of window functions over the whole history. It can always be rebuilt
+    from stage_event, which stays the record.
+    """
+
+    __tablename__ = "stage_visit"
+    __table_args__ = (
+        Index("ix_stage_visit_stage_entered", "stage_id", "entered_at"),
+        # Covering: dwell histograms and kill counts read only the index.
+        Index("ix_stage_visit_stage_left", "stage_id", "left_at", "dwell_days", "outcome"),
+        Index("ix_stage_visit_left_at", "left_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="RESTRICT"), index=True
+    )
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="RESTRICT"))
+    entered_at: Mapped[datetime] = mapped_column()
+    left_at: Mapped[datetime | None] = mapped_column()
+    # How the stay ended: go, recycle or kill; None while the candidate is still there.
+    outcome: Mapped[EventKind | None] = mapped_column(enum_column(EventKind, "visit_outcome"))
+    dwell_days: Mapped[float | None] = mapped_column()

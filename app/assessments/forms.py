@@ -245,4 +245,3 @@ class QuestionnaireUploadForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Check and install"))
-

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from datetime import UTC, datetime
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.extensions import db
@@ -73,3 +74,72 @@ def test_both_engines_get_the_same_tables_and_columns(tmp_path):
             _upgrade(url)
             schemas.append(_schema(url))
     assert schemas[0] == schemas[1]
+
+
+@pytest.mark.parametrize("kind", ENGINES)
+def test_stage_visits_are_rebuilt_from_existing_history(kind, tmp_path):
+    """Upgrading a database that already has history replays it into stage visits and
+    each candidate's furthest stage, by the same rule as portfolio.visits.stays."""
+    with _empty_database(kind, tmp_path) as url:
+        _upgrade(url, revision="ee735ebee2b5")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO funnel (id, key, name, description, version) "
+                    "VALUES (1, 'f', 'F', '', 1)"
+                )
+            )
+            for stage_id in (1, 2, 3):
+                connection.execute(
+                    text(
+                        "INSERT INTO stage (id, funnel_id, key, name, position, probability, "
+                        "entry_checklist, version) VALUES (:id, 1, :key, :key, :id, 0.5, '', 1)"
+                    ),
+                    {"id": stage_id, "key": f"s{stage_id}"},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO candidate (id, funnel_id, stage_id, status, title, description, "
+                    "kind, sponsor, theme, currency, risk_level, tags, created_at, updated_at, "
+                    "stage_entered_at, version) VALUES (1, 1, 1, 'active', 'C', '', 'idea', '', "
+                    "'', 'CNY', 'low', '', :t0, :t0, :t0, 1)"
+                ),
+                {"t0": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+            history = [
+                ("created", None, 1, datetime(2026, 1, 1, tzinfo=UTC)),
+                ("go", 1, 2, datetime(2026, 1, 11, tzinfo=UTC)),
+                ("hold", 2, 2, datetime(2026, 1, 15, tzinfo=UTC)),
+                ("resume", 2, 2, datetime(2026, 1, 20, tzinfo=UTC)),
+                ("recycle", 2, 1, datetime(2026, 1, 31, tzinfo=UTC)),
+            ]
+            for event_id, (event_kind, source, target, at) in enumerate(history, start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO stage_event (id, candidate_id, from_stage_id, to_stage_id, "
+                        "kind, status_after, at, rationale) "
+                        "VALUES (:id, 1, :source, :target, :kind, "
+                        "'active', :at, '')"
+                    ),
+                    {
+                        "id": event_id,
+                        "source": source,
+                        "target": target,
+                        "kind": event_kind,
+                        "at": at if kind == "postgresql" else at.replace(tzinfo=None),
+                    },
+                )
+        engine.dispose()
+
+        assert _upgrade(url) == []
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            visits = connection.execute(
+                text("SELECT stage_id, outcome, dwell_days FROM stage_visit ORDER BY entered_at")
+            ).all()
+            furthest = connection.execute(text("SELECT furthest_stage_id FROM candidate")).scalar()
+        engine.dispose()
+    assert [(v[0], v[1]) for v in visits] == [(1, "go"), (2, "recycle"), (1, None)]
+    assert [round(v[2], 6) if v[2] is not None else None for v in visits] == [10.0, 20.0, None]
+    assert furthest == 2

@@ -7,13 +7,21 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from accounts.models import User
 from app.extensions import db
-from persistence import StaleVersionError, begin_write, expect_version, utcnow
+from persistence import (
+    StaleVersionError,
+    begin_write,
+    day_of,
+    days_between,
+    expect_version,
+    month_of,
+    utcnow,
+)
 from tests import factories
 
 HASH = "pbkdf2:sha256:1000"
@@ -93,3 +101,19 @@ def test_write_transactions_queue_instead_of_losing_updates(engine, session):
         assert (outcomes, name) == (["ok", "ok"], "xab")
     else:
         assert (outcomes, name) == (["ok", "StaleDataError"], "xb")
+
+
+def test_sql_date_helpers_agree_on_both_engines(session):
+    user = factories.make_user(session, hash_method=HASH)
+    user.last_login_at = datetime(2026, 3, 31, 23, 30, tzinfo=timezone(timedelta(hours=8)))
+    user.created_at = datetime(2026, 3, 30, 3, 30, tzinfo=UTC)
+    session.commit()
+    query = select(
+        days_between(User.last_login_at, User.created_at),
+        day_of(User.last_login_at),
+        month_of(User.last_login_at),
+    ).where(User.id == user.id)
+    days, day, month = session.execute(query).one()
+    # 2026-03-31 23:30 in UTC+8 is 15:30 UTC: 1 day 12 hours after the creation.
+    assert days == pytest.approx(1.5)
+    assert (day, month) == ("2026-03-31", "2026-03")
