@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -249,35 +249,34 @@ def _days_between_postgresql(element: days_between, compiler: Any, **kw: Any) ->
     return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
 
 
-class day_of(FunctionElement[str]):  # noqa: N801
+class _time_text(FunctionElement[str]):  # noqa: N801
+    """SQL: a timestamp or date as text in the format `formats` gives per engine."""
+
+    type = String()
+    inherit_cache = True
+    formats: ClassVar[dict[str, str]] = {}
+
+
+@compiles(_time_text, "sqlite")
+def _time_text_sqlite(element: _time_text, compiler: Any, **kw: Any) -> str:
+    return f"strftime('{element.formats['sqlite']}', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_time_text, "postgresql")
+def _time_text_postgresql(element: _time_text, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"to_char({value}, '{element.formats['postgresql']}')"
+
+
+class day_of(_time_text):  # noqa: N801
     """SQL: the UTC calendar day of a timestamp as 'YYYY-MM-DD' text (for GROUP BY)."""
 
-    type = String()
     inherit_cache = True
+    formats: ClassVar[dict[str, str]] = {"sqlite": "%Y-%m-%d", "postgresql": "YYYY-MM-DD"}
 
 
-@compiles(day_of, "sqlite")
-def _day_of_sqlite(element: day_of, compiler: Any, **kw: Any) -> str:
-    return f"strftime('%Y-%m-%d', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(day_of, "postgresql")
-def _day_of_postgresql(element: day_of, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
-
-
-class month_of(FunctionElement[str]):  # noqa: N801
+class month_of(_time_text):  # noqa: N801
     """SQL: the month of a date or timestamp as 'YYYY-MM' text (for GROUP BY)."""
 
-    type = String()
     inherit_cache = True
-
-
-@compiles(month_of, "sqlite")
-def _month_of_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(month_of, "postgresql")
-def _month_of_postgresql(element: month_of, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+    formats: ClassVar[dict[str, str]] = {"sqlite": "%Y-%m", "postgresql": "YYYY-MM"}

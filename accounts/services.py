@@ -273,7 +273,7 @@ def select_org_unit_by_code(code: str) -> Select[tuple[OrgUnit]]:
 
 
 def _code_taken(session: Session, code: str, except_id: int | None) -> bool:
-    query = select(OrgUnit.id).where(OrgUnit.code == code.strip().upper())
+    query = select_org_unit_by_code(code)
     if except_id is not None:
         query = query.where(OrgUnit.id != except_id)
     return session.scalar(query) is not None

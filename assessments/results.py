@@ -44,15 +44,14 @@ def snapshot(
         for answer in respondent.answers
         if answer.value is not None
     )
+    # Lowest and highest answer of each disputed question, in one pass over the answers.
+    disputed = set(result.disagreements)
     spread: dict[str, list[int]] = {}
-    for question in result.disagreements:
-        values = [
-            answer.value
-            for respondent in respondents
-            for answer in respondent.answers
-            if answer.question_id == question and answer.value is not None
-        ]
-        spread[question] = [min(values), max(values)]
+    for respondent in respondents:
+        for answer in respondent.answers:
+            if answer.question_id in disputed and answer.value is not None:
+                low, high = spread.get(answer.question_id, [answer.value, answer.value])
+                spread[answer.question_id] = [min(low, answer.value), max(high, answer.value)]
     return {
         "model": {"key": model.key, "version": model.version},
         "target": target,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -134,7 +134,6 @@ class Dashboard:
     flow: list[FlowView]
     pipeline_by_month: list[tuple[str, float, int]]  # month, weighted value, candidates
     stage_values: list[tuple[float, float, int]]  # per stage: value, weighted value, count
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _units(session: Session, unit_id: int) -> set[int]:
