@@ -4,6 +4,12 @@ Runs the app in-process (Flask test client, no network) on a scratch SQLite file
 BENCH_DATABASE_URL or TEST_DATABASE_URL names a PostgreSQL server, on a scratch database
 there too. Figures are medians over many requests; nothing here asserts a speed, it
 reports one.
+
+Per engine, a table of the main pages at 20,000 candidates, then the executive dashboard
+at BENCH_CANDIDATES candidates (default 100,000; the same database topped up, so never
+fewer than the table's): its server time next to the time of its bare SQL, that is the
+same statements with the same parameters re-executed straight on a DBAPI connection
+(execute and fetch), so the ratio shows what the page adds to the database's own work.
 """
 
 from __future__ import annotations
@@ -13,17 +19,25 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
+from flask import Flask
+from sqlalchemy import Engine, event, func, select, text
 
 from accounts import services as accounts
+from accounts.models import OrgUnit
 from accounts.roles import Role
 from app import create_app, demo
 from app.extensions import db
 from persistence import utcnow
+from portfolio.dashboard import DashboardFilter, build_dashboard
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.funnels import seed_default_funnels
+from portfolio.models import Candidate, Funnel
 from tests.databases import migrate_to_head, scratch_postgres_database
 
 USERS = 1_000
@@ -42,6 +56,12 @@ PAGES = (
     ("/portfolio/candidates/1", True),
 )
 PASSWORD = "benchmark passphrase"  # noqa: S105 - a throwaway account in a scratch database
+
+DASHBOARD_CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "100000"))
+DASHBOARD_REQUESTS = 15
+DASHBOARD_ENDPOINT = "reports.dashboard"  # GET /reports/portfolio?funnel=<id>
+DASHBOARD_DAYS = 365  # the page's default period
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
 
 
 def _seed(app) -> str:
@@ -91,6 +111,132 @@ def _measure(app, email: str) -> list[tuple[str, float, float, int]]:
     return rows
 
 
+def _top_up(app: Flask, total: int) -> int:
+    """Add candidates until there are `total` (never removes any); returns the count."""
+    with app.app_context():
+        present = db.session.scalar(select(func.count(Candidate.id))) or 0
+        missing = total - present
+        if missing <= 0:
+            return present
+        units = list(db.session.scalars(select(OrgUnit.id)))
+        people = DemoPeople(creators=[1, 2], deciders=[3], scorers=[1, 2, 3], org_units=units)
+        done = 0
+        started = time.perf_counter()
+
+        def progress(size: int) -> None:
+            nonlocal done
+            done += size
+            if done % 10_000 < size or done == missing:
+                elapsed = time.perf_counter() - started
+                print(
+                    f"  loading: {present + done:,} / {total:,} candidates ({elapsed:.0f} s)",
+                    flush=True,
+                )
+
+        load_bulk_candidates(db.session, missing, people, now=utcnow(), seed=8, progress=progress)
+        if db.engine.dialect.name == "postgresql":
+            # What autovacuum does soon after a bulk load in production: fresh planner
+            # statistics and a visibility map (index-only scans need it).
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        return present + missing
+
+
+@contextmanager
+def _captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """The statements run inside (transaction control left out), with their DBAPI
+    parameters."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _bare_sql(engine: Engine, statements: list[tuple[str, Any]]) -> list[float]:
+    """Milliseconds to execute and fetch the page's reads straight on a DBAPI connection,
+    per round (as many rounds as the page had requests). Fetching counts: SQLite computes
+    many aggregates while rows are fetched, not in execute."""
+    reads = [
+        (statement, parameters)
+        for statement, parameters in statements
+        if statement.lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        rounds = []
+        for _ in range(DASHBOARD_REQUESTS):
+            started = time.perf_counter()
+            for statement, parameters in reads:
+                cursor.execute(statement, parameters)
+                cursor.fetchall()
+            rounds.append((time.perf_counter() - started) * 1000)
+        cursor.close()
+        connection.rollback()
+    finally:
+        connection.close()
+    return rounds
+
+
+def _dashboard_request(app: Flask, email: str) -> tuple[str, Callable[[], None]]:
+    """One dashboard request: the page when it exists, else build_dashboard itself (what
+    the page will call) in an app context, over the page's default period."""
+    with app.app_context():
+        funnel_id = db.session.execute(select(Funnel.id).order_by(Funnel.id).limit(1)).scalar_one()
+    if any(rule.endpoint == DASHBOARD_ENDPOINT for rule in app.url_map.iter_rules()):
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        url = f"/reports/portfolio?funnel={funnel_id}"
+
+        def page() -> None:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+
+        return f"GET {url}", page
+
+    def direct() -> None:
+        with app.app_context():
+            today = utcnow().date()
+            start = today - timedelta(days=DASHBOARD_DAYS - 1)
+            build_dashboard(db.session, DashboardFilter(funnel_id, start, today), now=utcnow())
+            db.session.remove()
+
+    return f"build_dashboard(funnel {funnel_id}), no {DASHBOARD_ENDPOINT} page yet", direct
+
+
+def _dashboard(app: Flask, email: str) -> None:
+    count = _top_up(app, DASHBOARD_CANDIDATES)
+    label, request = _dashboard_request(app, email)
+    with app.app_context():
+        engine = db.engine
+    request()  # warm-up: template and statement caches, as on a running server
+    timings = []
+    for _ in range(DASHBOARD_REQUESTS):
+        with _captured(engine) as statements:
+            started = time.perf_counter()
+            request()
+            timings.append((time.perf_counter() - started) * 1000)
+    sql = _bare_sql(engine, statements)
+    median, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[18]
+    sql_median = statistics.median(sql)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n  dashboard at {count:,} candidates, {DASHBOARD_REQUESTS} requests: {label}")
+    print(f"  {'median ms':>10} {'p95 ms':>8} {'bare SQL ms':>12} {'page/SQL':>9} {'queries':>8}")
+    print(
+        f"  {median:10.1f} {p95:8.1f} {sql_median:12.1f} {median / sql_median:9.2f}"
+        f" {len(statements):8d}"
+    )
+    print(f"  peak memory of this process so far: {peak_mb:.0f} MB")
+
+
 def run(kind: str, url: str) -> None:
     migrate_to_head(url)
     app = create_app({"TOLLGATE_ENV": "testing", "DATABASE_URL": url, "LOG_LEVEL": "ERROR"})
@@ -99,6 +245,7 @@ def run(kind: str, url: str) -> None:
     print(f"  {'page':20} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for page, median, p95, queries in _measure(app, email):
         print(f"  {page:20} {median:10.2f} {p95:8.2f} {queries:8d}")
+    _dashboard(app, email)
     with app.app_context():
         db.engine.dispose()
 

@@ -2,9 +2,11 @@
 
 Every figure comes from the stage history and the candidates, filtered the same way (funnel,
 org unit with its sub-units, kind, theme, period). The database does the counting, summing,
-ranking and bucketing (GROUP BY, window functions); Python receives a few rows per stage or
-per day and hands them to the pure functions of `portfolio.metrics`. The number of queries
-does not depend on the size of the portfolio.
+ranking and bucketing (GROUP BY, ORDER BY with LIMIT); Python receives a few rows per stage
+or per day and hands them to the pure functions of `portfolio.metrics`. The number of queries
+does not depend on the size of the portfolio, and figures that read the same rows share one
+pass over them (the live candidates once for tiles, stage values and the monthly pipeline;
+the completed stays once for times in stage and kills).
 """
 
 from __future__ import annotations
@@ -21,14 +23,18 @@ from sqlalchemy import (
     and_,
     case,
     func,
+    null,
     select,
     type_coerce,
+    union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from accounts.models import OrgUnit
 from accounts.orgtree import Node, subtree_ids
-from persistence import day_of, days_between, month_of
+from persistence import days_between, month_of
 from portfolio import metrics
 from portfolio.lifecycle import Status
 from portfolio.models import (
@@ -161,7 +167,7 @@ class Scope:
         return query.where(StageVisit.stage_id.in_(self.stage_ids))
 
 
-def _scope(session: Session, filters: DashboardFilter, stages: list[Stage]) -> Scope:
+def scope_of(session: Session, filters: DashboardFilter, stages: list[Stage]) -> Scope:
     conditions: list[Any] = [Candidate.funnel_id == filters.funnel_id]
     if filters.org_unit_id is not None:
         conditions.append(Candidate.org_unit_id.in_(_units(session, filters.org_unit_id)))
@@ -185,25 +191,88 @@ def _in_period(column: Any, filters: DashboardFilter) -> Any:
     return and_(column >= filters.start_at, column < filters.end_at)
 
 
+class _day(FunctionElement[Any]):  # noqa: N801 - reads like the SQL function it is
+    """SQL: the UTC day of a timestamp, for GROUP BY over many rows, in the cheapest form
+    each engine has: the first ten characters of the 'YYYY-MM-DD HH:MM:SS' text SQLAlchemy
+    stores in SQLite (no date parsing per row), a DATE on PostgreSQL (its sessions run in
+    UTC; to_char costs twice as much). `_as_date` reads either back."""
+
+    inherit_cache = True
+
+
+@compiles(_day, "sqlite")
+def _day_sqlite(element: _day, compiler: Any, **kw: Any) -> str:
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+
+
+@compiles(_day, "postgresql")
+def _day_postgresql(element: _day, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def build_dashboard(session: Session, filters: DashboardFilter, *, now: datetime) -> Dashboard:
     funnel = session.get(Funnel, filters.funnel_id)
     if funnel is None:
         raise ValueError(f"no funnel {filters.funnel_id}")
     stages = list(funnel.stages)
     position = {stage.id: index for index, stage in enumerate(stages)}
-    scope = _scope(session, filters, stages)
+    scope = scope_of(session, filters, stages)
+    live = _live(session, scope, stages, now)
+    times, killed = _completed_stays(session, filters, scope, position, len(stages))
     return Dashboard(
         filters=filters,
         stages=stages,
-        tiles=_tiles(session, filters, scope, stages, now),
-        funnel=_funnel(session, filters, scope, stages),
-        times=_times(session, filters, scope, position, len(stages)),
+        tiles=_tiles(session, filters, scope, stages, live),
+        funnel=_funnel(session, filters, scope, stages, killed),
+        times=times,
         scatter=_scatter(session, filters, scope, position),
         aging=_aging(session, scope, position, stages, now),
         **_flow(session, filters, scope, position, len(stages)),
-        pipeline_by_month=_pipeline_by_month(session, scope),
-        stage_values=_stage_values(session, scope, position, len(stages)),
+        pipeline_by_month=_pipeline_by_month(live),
+        stage_values=_stage_values(live, position, len(stages)),
     )
+
+
+# --- live candidates -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LiveGroup:
+    """Live candidates of one stage whose decision is expected in one month (None: no date)."""
+
+    month: str | None
+    stage_id: int
+    count: int
+    cents: int
+    weighted_cents: float
+    late: int
+
+
+def _live(session: Session, scope: Scope, stages: list[Stage], now: datetime) -> list[_LiveGroup]:
+    """One pass over the live candidates, grouped by decision month and stage: the tiles,
+    the stage values and the monthly pipeline are sums of these few rows."""
+    month = month_of(Candidate.expected_decision_date)
+    query = (
+        select(
+            month,
+            Candidate.stage_id,
+            func.count(),
+            func.coalesce(func.sum(_cents(Candidate.expected_value)), 0),
+            func.coalesce(func.sum(_cents(Candidate.expected_value) * _probability()), 0),
+            func.coalesce(func.sum(case(*_late_conditions(stages, now), else_=0)), 0),
+        )
+        .join(Stage, Stage.id == Candidate.stage_id)
+        .where(*scope, Candidate.status.in_(LIVE))
+        .group_by(month, Candidate.stage_id)
+    )
+    return [
+        _LiveGroup(m, stage_id, count, int(cents), float(weighted), int(late))
+        for m, stage_id, count, cents, weighted, late in session.execute(query)
+    ]
 
 
 # --- tiles -------------------------------------------------------------------------------
@@ -214,20 +283,8 @@ def _tiles(
     filters: DashboardFilter,
     scope: Scope,
     stages: list[Stage],
-    now: datetime,
+    live: list[_LiveGroup],
 ) -> Tiles:
-    live = (
-        select(
-            func.count(),
-            func.coalesce(func.sum(_cents(Candidate.expected_value) * _probability()), 0),
-            func.coalesce(func.sum(case(*_late_conditions(stages, now), else_=0)), 0),
-        )
-        .select_from(Candidate)
-        .join(Stage, Stage.id == Candidate.stage_id)
-        .where(*scope, Candidate.status.in_(LIVE))
-    )
-    active, weighted_cents, over_target = session.execute(live).one()
-
     final = stages[-1].id
     approved_query = (
         select(func.count(), func.coalesce(func.sum(_cents(Candidate.expected_value)), 0))
@@ -253,12 +310,12 @@ def _tiles(
     )
     durations = [float(d) for d in session.scalars(latency) if d is not None]
     return Tiles(
-        active=active,
-        weighted_pipeline=float(weighted_cents) / 100,
+        active=sum(group.count for group in live),
+        weighted_pipeline=sum(group.weighted_cents for group in live) / 100,
         approved=approved,
         approved_value=float(approved_cents) / 100,
         median_decision_days=metrics.percentile(durations, 50),
-        over_target=int(over_target),
+        over_target=sum(group.late for group in live),
     )
 
 
@@ -283,7 +340,11 @@ def _late_conditions(stages: list[Stage], now: datetime) -> list[Any]:
 
 
 def _funnel(
-    session: Session, filters: DashboardFilter, scope: Scope, stages: list[Stage]
+    session: Session,
+    filters: DashboardFilter,
+    scope: Scope,
+    stages: list[Stage],
+    killed: list[int],
 ) -> FunnelView:
     # Cohort view (BRIEF §3): a candidate counts in every stage up to the furthest it
     # reached, whatever became of it later.
@@ -306,15 +367,6 @@ def _funnel(
         furthest_values[index] += float(cents) / 100
     counts = [sum(furthest_counts[i:]) for i in range(stage_count)]
     values = [sum(furthest_values[i:]) for i in range(stage_count)]
-
-    kills = (
-        scope.stays(select(StageVisit.stage_id, func.count()))
-        .where(StageVisit.outcome == EventKind.KILL, _in_period(StageVisit.left_at, filters))
-        .group_by(StageVisit.stage_id)
-    )
-    killed = [0] * stage_count
-    for stage_id, count in session.execute(kills):
-        killed[index_of_stage[stage_id]] = count
     return FunnelView(
         counts=counts,
         values=values,
@@ -333,25 +385,28 @@ def _completed(filters: DashboardFilter) -> list[Any]:
     return [StageVisit.left_at.is_not(None), _in_period(StageVisit.left_at, filters)]
 
 
-def _times(
+def _completed_stays(
     session: Session,
     filters: DashboardFilter,
     scope: Scope,
     position: dict[int, int],
     stage_count: int,
-) -> list[StageTimes]:
-    """Median and 85th percentile of completed stays per stage, from a histogram of whole
-    days counted in SQL (one GROUP BY pass; exact to the day, which is how dwell times
-    are read)."""
+) -> tuple[list[StageTimes], list[int]]:
+    """Per stage, the median and 85th percentile of the stays completed in the period, from
+    a histogram of whole days counted in SQL (exact to the day, which is how dwell times
+    are read), and how many of those stays ended in a kill: one GROUP BY pass for both."""
     whole_days = func.cast(StageVisit.dwell_days, BigInteger)
+    kills = func.sum(case((StageVisit.outcome == EventKind.KILL, 1), else_=0))
     query = (
-        scope.stays(select(StageVisit.stage_id, whole_days, func.count()))
+        scope.stays(select(StageVisit.stage_id, whole_days, func.count(), kills))
         .where(*_completed(filters))
         .group_by(StageVisit.stage_id, whole_days)
     )
     histograms: dict[int, dict[int, int]] = defaultdict(dict)
-    for stage_id, days, count in session.execute(query):
+    killed = [0] * stage_count
+    for stage_id, days, count, killed_count in session.execute(query):
         histograms[stage_id][int(days)] = count
+        killed[position[stage_id]] += int(killed_count)
     times = [StageTimes(0, None, None) for _ in range(stage_count)]
     for stage_id, histogram in histograms.items():
         times[position[stage_id]] = StageTimes(
@@ -359,7 +414,7 @@ def _times(
             median_days=histogram_percentile(histogram, 50),
             p85_days=histogram_percentile(histogram, 85),
         )
-    return times
+    return times, killed
 
 
 def histogram_percentile(histogram: dict[int, int], q: float) -> float | None:
@@ -387,7 +442,7 @@ def _scatter(
     session: Session, filters: DashboardFilter, scope: Scope, position: dict[int, int]
 ) -> list[tuple[date, float, int, int]]:
     columns = select(
-        day_of(StageVisit.left_at),
+        _day(StageVisit.left_at),
         StageVisit.dwell_days,
         StageVisit.stage_id,
         StageVisit.candidate_id,
@@ -399,7 +454,7 @@ def _scatter(
         .limit(SCATTER_POINTS)
     )
     return [
-        (date.fromisoformat(day), float(dwell), position[stage_id], candidate_id)
+        (_as_date(day), float(dwell), position[stage_id], candidate_id)
         for day, dwell, stage_id, candidate_id in session.execute(query)
     ]
 
@@ -412,27 +467,31 @@ def _aging(
     now: datetime,
 ) -> list[AgingItem]:
     """The oldest live candidates of each stage (a bounded number per stage)."""
-    ranked = (
+    # One part per stage and live status: the index on (funnel, stage, status,
+    # stage_entered_at) hands each part its oldest rows first, so the query reads a few
+    # hundred rows where ranking all live candidates would read and sort every one.
+    parts = [
         select(
-            Candidate.id,
-            Candidate.title,
-            Candidate.stage_id,
-            Candidate.stage_entered_at,
-            func.row_number()
-            .over(partition_by=Candidate.stage_id, order_by=Candidate.stage_entered_at)
-            .label("rn"),
+            select(Candidate.id, Candidate.title, Candidate.stage_id, Candidate.stage_entered_at)
+            .where(*scope, Candidate.stage_id == stage.id, Candidate.status == status)
+            .order_by(Candidate.stage_entered_at)
+            .limit(AGING_PER_STAGE)
+            .subquery()
         )
-        .where(*scope, Candidate.status.in_(LIVE), Candidate.stage_id != stages[-1].id)
-        .subquery()
-    )
-    query = select(ranked.c.id, ranked.c.title, ranked.c.stage_id, ranked.c.stage_entered_at).where(
-        ranked.c.rn <= AGING_PER_STAGE
-    )
-    items = []
-    for candidate_id, title, stage_id, entered in session.execute(query):
+        for stage in stages[:-1]
+        for status in LIVE
+    ]
+    if not parts:  # a one-stage funnel: nothing waits for a decision
+        return []
+    per_stage: dict[int, list[tuple[datetime, int, str]]] = defaultdict(list)
+    for candidate_id, title, stage_id, entered in session.execute(union_all(*parts)):
         entered = entered if entered.tzinfo else entered.replace(tzinfo=UTC)
-        age = (now - entered).total_seconds() / 86400
-        items.append(AgingItem(candidate_id, title, position[stage_id], age))
+        per_stage[position[stage_id]].append((entered, candidate_id, title))
+    items = []
+    for index in sorted(per_stage):
+        for entered, candidate_id, title in sorted(per_stage[index])[:AGING_PER_STAGE]:
+            age = (now - entered).total_seconds() / 86400
+            items.append(AgingItem(candidate_id, title, index, age))
     return items
 
 
@@ -443,22 +502,25 @@ def _daily(
     session: Session, filters: DashboardFilter, scope: Scope, moment: Any
 ) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
     """Stays per stage by `moment` (entered_at or left_at): how many before the period, and
-    per day inside it."""
+    per day inside it (one statement; the rows before the period have no day)."""
     before_query = (
-        scope.stays(select(StageVisit.stage_id, func.count()))
+        scope.stays(select(StageVisit.stage_id, null(), func.count()))
         .where(moment < filters.start_at)
         .group_by(StageVisit.stage_id)
     )
-    before: dict[int, int] = dict(session.execute(before_query).tuples().all())
-    day = day_of(moment)
+    day = _day(moment)
     daily_query = (
         scope.stays(select(StageVisit.stage_id, day, func.count()))
         .where(_in_period(moment, filters))
         .group_by(StageVisit.stage_id, day)
     )
+    before: dict[int, int] = {}
     daily: dict[int, dict[str, int]] = defaultdict(dict)
-    for stage_id, day_text, count in session.execute(daily_query):
-        daily[stage_id][day_text] = count
+    for stage_id, day_value, count in session.execute(union_all(before_query, daily_query)):
+        if day_value is None:
+            before[stage_id] = count
+        else:
+            daily[stage_id][str(day_value)] = count
     return before, daily
 
 
@@ -526,38 +588,25 @@ def _flow(
 # --- weighted pipeline -------------------------------------------------------------------
 
 
-def _pipeline_by_month(session: Session, scope: Scope) -> list[tuple[str, float, int]]:
-    month = month_of(Candidate.expected_decision_date)
-    query = (
-        select(
-            month,
-            func.coalesce(func.sum(_cents(Candidate.expected_value) * _probability()), 0),
-            func.count(),
-        )
-        .join(Stage, Stage.id == Candidate.stage_id)
-        .where(*scope, Candidate.status.in_(LIVE), Candidate.expected_decision_date.is_not(None))
-        .group_by(month)
-        .order_by(month)
-    )
-    return [(m, float(cents) / 100, count) for m, cents, count in session.execute(query)]
+def _pipeline_by_month(live: list[_LiveGroup]) -> list[tuple[str, float, int]]:
+    by_month: dict[str, tuple[float, int]] = {}
+    for group in live:
+        if group.month is not None:
+            weighted, count = by_month.get(group.month, (0.0, 0))
+            by_month[group.month] = (weighted + group.weighted_cents, count + group.count)
+    return [(m, weighted / 100, count) for m, (weighted, count) in sorted(by_month.items())]
 
 
 def _stage_values(
-    session: Session, scope: Scope, position: dict[int, int], stage_count: int
+    live: list[_LiveGroup], position: dict[int, int], stage_count: int
 ) -> list[tuple[float, float, int]]:
     """Per stage: value of the live candidates, that value weighted by probability, count."""
-    query = (
-        select(
-            Candidate.stage_id,
-            func.coalesce(func.sum(_cents(Candidate.expected_value)), 0),
-            func.coalesce(func.sum(_cents(Candidate.expected_value) * _probability()), 0),
-            func.count(),
-        )
-        .join(Stage, Stage.id == Candidate.stage_id)
-        .where(*scope, Candidate.status.in_(LIVE))
-        .group_by(Candidate.stage_id)
-    )
-    values = [(0.0, 0.0, 0) for _ in range(stage_count)]
-    for stage_id, cents, weighted, count in session.execute(query):
-        values[position[stage_id]] = (float(cents) / 100, float(weighted) / 100, count)
-    return values
+    cents = [0] * stage_count
+    weighted = [0.0] * stage_count
+    counts = [0] * stage_count
+    for group in live:
+        index = position[group.stage_id]
+        cents[index] += group.cents
+        weighted[index] += group.weighted_cents
+        counts[index] += group.count
+    return [(c / 100, w / 100, n) for c, w, n in zip(cents, weighted, counts, strict=True)]

@@ -42,6 +42,32 @@ def record_decision(
     rationale: str,
     target_stage_id: int | None = None,
 ) -> StageEvent:
+    """Take one decision on one candidate and commit it."""
+    event = apply_decision(
+        session,
+        candidate_id,
+        decision,
+        expected_version=expected_version,
+        actor_id=actor_id,
+        rationale=rationale,
+        target_stage_id=target_stage_id,
+    )
+    session.commit()
+    return event
+
+
+def apply_decision(
+    session: Session,
+    candidate_id: int,
+    decision: Decision,
+    *,
+    expected_version: int,
+    actor_id: int | None,
+    rationale: str,
+    target_stage_id: int | None = None,
+) -> StageEvent:
+    """`record_decision` without the commit: flushes, so that a use case taking several
+    decisions at once (portfolio.release_plan) commits them all or none."""
     candidate = get_candidate(session, candidate_id)
     expect_version(candidate, expected_version)
     rationale = rationale.strip()
@@ -96,7 +122,7 @@ def record_decision(
     candidate.status = moved.status
     candidate.updated_at = now
     session.add(event)
-    session.commit()
+    session.flush()
     return event
 
 

@@ -33,6 +33,11 @@ class StageSpec:
     checklist: tuple[str, ...] = ()
     role: Role | None = Role.PMO
     criteria: tuple[CriterionSpec, ...] = ()
+    # Load-oriented release: gate reviews the stage's team completes a month, and the load
+    # percentage (limit = capacity x percent / 100). 200 % is the usual starting point of
+    # the Hannover method: enough queue that the team never idles, no more.
+    capacity: float | None = None
+    load_percent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,8 @@ INVESTMENT = FunnelSpec(
             60,
             12,
             ("Industry and value-chain segment chosen", "Market tier and product type described"),
+            capacity=6,
+            load_percent=200,
             criteria=(STRATEGIC_FIT, LEGAL, IMPORTANCE, MARKET, FEASIBILITY, RESOURCES),
         ),
         StageSpec(
@@ -159,6 +166,8 @@ INVESTMENT = FunnelSpec(
             90,
             8,
             ("Alternatives compared", "Financial case with NPV and payback"),
+            capacity=4,
+            load_percent=200,
             criteria=(STRATEGIC_FIT, LEGAL, MARKET, FEASIBILITY, RETURN, RISK, RESOURCES),
         ),
         StageSpec(
@@ -170,6 +179,8 @@ INVESTMENT = FunnelSpec(
             5,
             ("Board paper", "Financing plan", "Risk register"),
             role=Role.EXECUTIVE,
+            capacity=2,
+            load_percent=250,
             criteria=(STRATEGIC_FIT, LEGAL, RETURN, RISK, RESOURCES),
         ),
         StageSpec("approved", "Approved", "已批准", 1.0, role=None),
@@ -200,6 +211,8 @@ INNOVATION = FunnelSpec(
             30,
             20,
             ("Customer need named",),
+            capacity=10,
+            load_percent=200,
             criteria=(STRATEGIC_FIT, LEGAL, MARKET, NOVELTY, FEASIBILITY),
         ),
         StageSpec(
@@ -210,6 +223,8 @@ INNOVATION = FunnelSpec(
             60,
             10,
             ("Business case sketch", "Experiment plan"),
+            capacity=5,
+            load_percent=200,
             criteria=(STRATEGIC_FIT, LEGAL, MARKET, FEASIBILITY, RETURN, RESOURCES),
         ),
         StageSpec(
@@ -220,6 +235,8 @@ INNOVATION = FunnelSpec(
             90,
             6,
             ("Prototype budget", "Success measures"),
+            capacity=3,
+            load_percent=200,
             criteria=(STRATEGIC_FIT, LEGAL, RETURN, RISK, RESOURCES),
         ),
         StageSpec("implementation", "Implementation", "实施", 1.0, role=None),

@@ -1,8 +1,10 @@
 """Demo portfolio: candidates with two years of simulated stage history.
 
 `load_demo_portfolio` writes a few dozen candidates with gate reviews and several scorers,
-so that pages and dashboards have real shapes to show. `load_bulk_candidates` writes many
-thousands (history only, no reviews) for benchmarks, in batches, reporting progress.
+so that pages and dashboards have real shapes to show, and a queue of fresh candidates at
+each funnel's first gate for the load-oriented release to propose from.
+`load_bulk_candidates` writes many thousands (history only, no reviews) for benchmarks, in
+batches, reporting progress.
 Histories come from `portfolio.simulation`, so they obey the funnel's rules.
 """
 
@@ -82,6 +84,35 @@ INNOVATION_TITLES = (
     "工程师知识图谱",
     "低碳建材配方研究",
 )
+# Fresh candidates waiting at the first gate with an open review, so that the load-oriented
+# release (portfolio.release_plan) has a queue to propose from.
+QUEUE_TITLES = {
+    "investment": (
+        "Warehouse automation in Wuhan",
+        "Hydrogen forklift fleet",
+        "Cross-border e-commerce platform",
+        "Cold storage expansion in Xi'an",
+        "Smart meter rollout",
+        "Regional training academy",
+        "冷链物流二期扩建",
+        "西南区域仓储中心",
+        "分布式光伏电站",
+        "数字化采购平台",
+        "零碳园区改造",
+        "海外仓布局",
+    ),
+    "innovation": (
+        "AI demand forecasting",
+        "Drone inventory counts",
+        "Recycled plastic pallets",
+        "Remote expert video support",
+        "预测性排产算法",
+        "智能巡检机器人",
+    ),
+}
+# Days from now to each queued candidate's expected decision, in title order (None: no date):
+# most are urgent within the release page's default 30-day horizon, one is overdue.
+QUEUE_DUE_DAYS = (-4, 3, 6, 9, 12, 16, 20, 24, 28, 45, 120, None)
 SPONSORS = ("Zhao Lei", "Sun Mei", "Zhou Wei", "Wu Hong", "Zheng Yu", "Ma Lin")
 RATIONALES = {
     EventKind.GO: ("Case is sound; proceed to the next gate.", "证据充分，进入下一阶段。"),
@@ -260,8 +291,56 @@ def load_demo_portfolio(
             session.add_all(StageEvent(**row) for row in rows)
             session.add_all(StageVisit(**row) for row in _visit_rows(candidate.id, rows))
             written += 1
+        # Its own generator: the histories above stay what they were before the queue.
+        queue_rng = random.Random(seed + 1)
+        for title, due in zip(QUEUE_TITLES[key], QUEUE_DUE_DAYS, strict=False):
+            _add_queued(session, queue_rng, funnel, title, due, people, now)
+            written += 1
     session.commit()
     return written
+
+
+def _add_queued(
+    session: Session,
+    rng: random.Random,
+    funnel: Funnel,
+    title: str,
+    due_days: int | None,
+    people: DemoPeople,
+    now: datetime,
+) -> None:
+    """A candidate that entered the first stage lately and waits at its gate, with an
+    open, partly scored review."""
+    stage = funnel.stages[0]
+    entered = now - timedelta(days=rng.uniform(6, 40))
+    due = None if due_days is None else (now + timedelta(days=due_days)).date()
+    candidate = Candidate(
+        **_fields(rng, funnel.key, title, people),
+        funnel_id=funnel.id,
+        stage_id=stage.id,
+        furthest_stage_id=stage.id,
+        status=Status.ACTIVE,
+        created_at=entered,
+        updated_at=entered,
+        stage_entered_at=entered,
+        expected_decision_date=due,
+    )
+    session.add(candidate)
+    session.flush()
+    review = _review(rng, candidate, stage, entered + timedelta(days=rng.uniform(1, 5)), people)
+    _score(rng, review, people, everyone=False, passing=True)
+    session.add(review)
+    session.add(
+        StageEvent(
+            candidate_id=candidate.id,
+            to_stage_id=stage.id,
+            kind=EventKind.CREATED,
+            status_after=Status.ACTIVE,
+            actor_id=rng.choice(people.creators) if people.creators else None,
+            at=entered,
+        )
+    )
+    session.add(StageVisit(candidate_id=candidate.id, stage_id=stage.id, entered_at=entered))
 
 
 def _add_reviews(

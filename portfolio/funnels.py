@@ -7,6 +7,7 @@ next, not what was decided.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -52,6 +53,8 @@ def _build(spec: FunnelSpec) -> Funnel:
             probability=stage_spec.probability,
             target_dwell_days=stage_spec.target_dwell_days,
             wip_limit=stage_spec.wip_limit,
+            capacity=stage_spec.capacity,
+            load_percent=stage_spec.load_percent,
             entry_checklist="\n".join(stage_spec.checklist),
             responsible_role=stage_spec.role,
         )
@@ -96,11 +99,20 @@ class StageFields:
     target_dwell_days: int | None
     entry_checklist: str
     responsible_role: Role | None
+    # Load-oriented release; both or neither (see Stage).
+    capacity: float | None = None
+    load_percent: float | None = None
 
 
 def _check_stage(fields: StageFields) -> None:
     if not 0 <= fields.probability <= 1:
         raise FunnelError("probability_range", "probability")
+    if (fields.capacity is None) != (fields.load_percent is None):
+        raise FunnelError("capacity_pair", "capacity")
+    if fields.capacity is not None and not 0 <= fields.capacity < math.inf:
+        raise FunnelError("negative", "capacity")
+    if fields.load_percent is not None and not 100 <= fields.load_percent < math.inf:
+        raise FunnelError("load_percent_min", "load_percent")
     for name, value in (
         ("wip_limit", fields.wip_limit),
         ("target_dwell_days", fields.target_dwell_days),
@@ -114,6 +126,8 @@ def _apply_stage(stage: Stage, fields: StageFields) -> None:
     stage.name_zh = (fields.name_zh or "").strip() or None
     stage.probability = fields.probability
     stage.wip_limit = fields.wip_limit
+    stage.capacity = fields.capacity
+    stage.load_percent = fields.load_percent
     stage.target_dwell_days = fields.target_dwell_days
     stage.entry_checklist = fields.entry_checklist.strip()
     stage.responsible_role = fields.responsible_role

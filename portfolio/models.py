@@ -8,7 +8,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import OrgUnit, User
@@ -57,7 +66,14 @@ class Funnel(Base):
 
 class Stage(Base):
     __tablename__ = "stage"
-    __table_args__ = (UniqueConstraint("funnel_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("funnel_id", "key"),
+        # The release maths (portfolio.forecast.StageCapacity) needs both or neither, and a
+        # load percentage of at least 100; the database holds the rule for every writer.
+        CheckConstraint("(capacity IS NULL) = (load_percent IS NULL)", name="capacity_pair"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_min"),
+        CheckConstraint("load_percent IS NULL OR load_percent >= 100", name="load_percent_min"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     funnel_id: Mapped[int] = mapped_column(ForeignKey("funnel.id", ondelete="RESTRICT"))
@@ -68,6 +84,10 @@ class Stage(Base):
     # Default chance that a candidate in this stage becomes an approved investment.
     probability: Mapped[float] = mapped_column()
     wip_limit: Mapped[int | None] = mapped_column()
+    # Load-oriented release (BRIEF §3): the work units the stage completes per period (gate
+    # reviews a month, say) and its load percentage; its load limit is their product / 100.
+    capacity: Mapped[float | None] = mapped_column()
+    load_percent: Mapped[float | None] = mapped_column()
     target_dwell_days: Mapped[int | None] = mapped_column()
     # One item a line: what a candidate needs before it enters this stage.
     entry_checklist: Mapped[str] = mapped_column(Text, default="")
@@ -127,11 +147,25 @@ class GateCriterion(Base):
 class Candidate(Base):
     __tablename__ = "candidate"
     __table_args__ = (
-        Index("ix_candidate_funnel_stage_status", "funnel_id", "stage_id", "status"),
+        # Funnel, stage and status lead (lists and board); the other columns make it covering
+        # for the dashboard's live-candidate sums and aging ranking (portfolio.dashboard).
+        Index(
+            "ix_candidate_funnel_stage_covering",
+            "funnel_id",
+            "stage_id",
+            "status",
+            "stage_entered_at",
+            "expected_decision_date",
+            "expected_value",
+            "probability_override",
+        ),
         # The list's default order and the board's "longest waiting first" read these.
         Index("ix_candidate_updated_at", "updated_at"),
         Index("ix_candidate_stage_entered", "stage_id", "stage_entered_at"),
-        Index("ix_candidate_funnel_created", "funnel_id", "created_at"),
+        # Covering for the dashboard's cohort funnel (candidates created in the period).
+        Index(
+            "ix_candidate_cohort", "funnel_id", "created_at", "furthest_stage_id", "expected_value"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,11 +13,17 @@ from sqlalchemy import select
 from accounts.roles import Role
 from persistence import utcnow
 from portfolio import metrics, reviews
-from portfolio.dashboard import DashboardFilter, build_dashboard, histogram_percentile
+from portfolio.dashboard import (
+    AGING_PER_STAGE,
+    LIVE,
+    DashboardFilter,
+    build_dashboard,
+    histogram_percentile,
+)
 from portfolio.decisions import record_decision
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.lifecycle import Decision
-from portfolio.models import Candidate, StageEvent, StageVisit
+from portfolio.models import Candidate, Funnel, StageEvent, StageVisit
 from portfolio.visits import stays
 from tests import factories
 from tests.conftest import reloaded
@@ -145,6 +151,57 @@ def test_dashboard_queries_do_not_grow_with_the_portfolio(session, engine, query
     with query_counter() as large:
         build_dashboard(session, filters, now=utcnow())
     assert len(small) == len(large)
+
+
+def test_live_sums_and_aging_agree_with_the_candidates(session):
+    """Tiles, stage values, monthly pipeline and aging come from one grouped pass over the
+    live candidates (and a title lookup); each must equal the sum over the rows."""
+    factories.seeded_funnel(session)
+    now = utcnow()
+    load_bulk_candidates(session, 400, DemoPeople([], [], [], []), now=now, batch=400, seed=3)
+    funnel = session.get(Funnel, session.scalar(select(Candidate.funnel_id).limit(1)))
+    filters = DashboardFilter(funnel.id, start=now.date() - timedelta(days=364), end=now.date())
+    board = build_dashboard(session, filters, now=now)
+
+    stages = funnel.stages
+    index = {stage.id: i for i, stage in enumerate(stages)}
+    live = session.scalars(
+        select(Candidate).where(Candidate.funnel_id == funnel.id, Candidate.status.in_(LIVE))
+    ).all()
+    assert len(live) > 40  # enough to fill several stages and months
+
+    def weighted(c):
+        p = c.probability_override if c.probability_override is not None else c.stage.probability
+        return p * float(c.expected_value or 0)
+
+    assert board.tiles.active == len(live)
+    assert board.tiles.weighted_pipeline == pytest.approx(sum(weighted(c) for c in live))
+    assert board.tiles.over_target == sum(
+        1
+        for c in live
+        if c.stage.target_dwell_days
+        and c.stage_entered_at < now - timedelta(days=c.stage.target_dwell_days)
+    )
+    for i, (value, weighted_value, count) in enumerate(board.stage_values):
+        in_stage = [c for c in live if index[c.stage_id] == i]
+        assert count == len(in_stage)
+        assert value == pytest.approx(sum(float(c.expected_value or 0) for c in in_stage))
+        assert weighted_value == pytest.approx(sum(weighted(c) for c in in_stage))
+    months = sorted({c.expected_decision_date.strftime("%Y-%m") for c in live})
+    assert [m for m, _, _ in board.pipeline_by_month] == months
+    for month, weighted_value, count in board.pipeline_by_month:
+        in_month = [c for c in live if c.expected_decision_date.strftime("%Y-%m") == month]
+        assert count == len(in_month)
+        assert weighted_value == pytest.approx(sum(weighted(c) for c in in_month))
+
+    oldest = [
+        (c.id, c.title, index[c.stage_id])
+        for stage in stages[:-1]
+        for c in sorted(
+            (c for c in live if c.stage_id == stage.id), key=lambda c: c.stage_entered_at
+        )[:AGING_PER_STAGE]
+    ]
+    assert sorted((a.candidate_id, a.title, a.stage_index) for a in board.aging) == sorted(oldest)
 
 
 def test_a_killed_and_recycled_candidate_has_consistent_stays(session):
