@@ -24,7 +24,7 @@ from app.insights.routes import bp as insights_bp
 from app.main.routes import bp as main_bp
 from app.navigation import sections_for_current_user
 from app.portfolio import bp as portfolio_bp
-from app.reports.routes import bp as reports_bp
+from app.reports import bp as reports_bp
 from assessments import models as _assessment_tables  # noqa: F401 - registered for Alembic
 from config import ConfigError, load_settings
 from persistence import begin_write, configure_engine, utcnow

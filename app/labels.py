@@ -8,7 +8,7 @@ from accounts import orgtree, passwords
 from accounts.orgtree import OrgUnitKind
 from accounts.roles import Role
 from assessments.models import ActionStatus, AssessmentStatus, Evidence, RespondentRole
-from portfolio import lifecycle
+from portfolio import forecast, lifecycle, release_plan
 from portfolio.lifecycle import Decision, Status
 from portfolio.models import CandidateKind, CriterionKind, EventKind, ReviewStatus, RiskLevel
 
@@ -127,6 +127,8 @@ PORTFOLIO_PROBLEMS = {
     "final_stage_has_no_gate": _l("The final stage has no gate."),
     "weight_positive": _l("A should-meet criterion needs a weight above 0."),
     "positive": _l("Use a whole number of at least 1."),
+    "capacity_pair": _l("Set both capacity and load percentage, or neither."),
+    "load_percent_min": _l("Use a load percentage of at least 100."),
 }
 
 ASSESSMENT_STATUS_LABELS = {
@@ -194,4 +196,25 @@ MODEL_PROBLEMS = {
     "bad_weight": _l("A weight must be above 0"),
     "missing_translation": _l("The English or Chinese text is missing"),
     "no_questions": _l("The model has no questions"),
+}
+
+# Load-oriented release (portfolio.release_plan, portfolio.forecast).
+HELD_REASON_LABELS = {
+    forecast.NOT_URGENT: _l("Not urgent: due after the anticipation horizon"),
+    forecast.BLOCKED_STAGE: _l("Waits: a stage ahead is at its load limit"),
+}
+
+RELEASE_PROBLEMS = {
+    release_plan.BAD_ENTRY_STAGE: _l(
+        "Choose a stage of this funnel that has a stage before it and a gate after it."
+    ),
+    release_plan.BAD_ANTICIPATION: _l(
+        "Use an anticipation horizon from 0 to %(days)d days.",
+        days=release_plan.MAX_ANTICIPATION_DAYS,
+    ),
+    release_plan.NOTHING_TO_RELEASE: _l("Nothing to release: the proposal is empty now."),
+    release_plan.PLAN_CHANGED: _l(
+        "The proposal changed since you opened it: a candidate was decided, edited or "
+        "reviewed meanwhile. Nothing was recorded; check the new proposal and accept again."
+    ),
 }

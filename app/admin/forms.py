@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
     EmailField,
+    Field,
+    FloatField,
     IntegerField,
     SelectField,
     StringField,
@@ -22,6 +27,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 from wtforms.widgets import NumberInput
 
@@ -115,6 +121,12 @@ def key_field() -> StringField:
     )
 
 
+def _finite(_form: FlaskForm, field: Field) -> None:
+    """FloatField reads "nan" and "inf" as numbers; no capacity is either."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a number."))
+
+
 class StageForm(FlaskForm):
     name = StringField(
         _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=120)]
@@ -134,6 +146,28 @@ class StageForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1)],
         widget=NumberInput(min=1),
     )
+    capacity = FloatField(
+        _l("Capacity per month"),
+        validators=[Optional(), _finite, NumberRange(min=0, message=_l("Must not be negative."))],
+        widget=NumberInput(min=0, step="any"),
+        description=_l(
+            "Gate reviews the stage's team completes in a month, for load-oriented release. "
+            "Leave it and the load percentage empty when nothing limits the stage."
+        ),
+    )
+    load_percent = FloatField(
+        _l("Load percentage"),
+        validators=[
+            Optional(),
+            _finite,
+            NumberRange(min=100, message=_l("Use a load percentage of at least 100.")),
+        ],
+        widget=NumberInput(min=100, step="any"),
+        description=_l(
+            "Load limit = capacity × load percentage / 100. 200 is a common start; "
+            "lower keeps queues and lead times shorter."
+        ),
+    )
     entry_checklist = TextAreaField(
         _l("Entry checklist"),
         validators=[Length(max=4000)],
@@ -148,6 +182,16 @@ class StageForm(FlaskForm):
         roles = [(role.value, str(label)) for role, label in ROLE_LABELS.items()]
         self.responsible_role.choices = [("", str(_l("None"))), *roles]
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        capacity, percent = self.capacity, self.load_percent
+        own_errors = capacity.errors or percent.errors
+        if not own_errors and (capacity.data is None) != (percent.data is None):
+            empty = capacity if capacity.data is None else percent
+            empty.errors.append(str(_l("Set both capacity and load percentage, or neither.")))
+            ok = False
+        return ok
+
     def fields(self) -> StageFields:
         return StageFields(
             name=self.name.data,
@@ -159,6 +203,8 @@ class StageForm(FlaskForm):
             responsible_role=Role(self.responsible_role.data)
             if self.responsible_role.data
             else None,
+            capacity=self.capacity.data,
+            load_percent=self.load_percent.data,
         )
 
 

@@ -10,10 +10,12 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -76,14 +78,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             users[name] = user.email
         seed_default_funnels(db.session)
         closed = _assessments(users)
+    with serving(app) as base_url:
+        yield LiveServer(base_url, users, closed)
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve `app` on a free local port in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", users, closed)
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _assessments(users: dict[str, str]) -> int:

@@ -38,6 +38,7 @@ ENDPOINT_ROLES = {
     "portfolio.open_review": {A, P},
     "portfolio.scorecard": {A, P, E},  # and only when invited
     "portfolio.decide": {A, E},
+    "reports.accept_release": {A, E},
     "assessments.create": {A, P},
     "assessments.setup": {A, P},
     "assessments.add_respondent": {A, P},
