@@ -40,17 +40,16 @@ def _json_default(value: object) -> object:
 
 
 def base_layout(*, height: int = 420, **extra: Any) -> dict[str, Any]:
-    """Tollgate's look: system fonts, light margins, legend below the plot; axes make room
+    """Tollgate's look: system fonts, light margins, legend above the plot; axes make room
     for long stage names (Chinese or English) instead of clipping them."""
     for axis in ("xaxis", "yaxis"):
         extra[axis] = {"automargin": True, **extra.get(axis, {})}
-    # Below a titled x axis the legend must sit lower, or the two overlap.
-    legend_y = -0.3 if "title" in extra["xaxis"] else -0.15
     return {
         "height": height,
         "margin": {"l": 40, "r": 20, "t": 30, "b": 40},
         "font": {"family": FONT, "size": 13},
-        "legend": {"orientation": "h", "y": legend_y},
+        # Above the plot: below it, long or rotated axis labels would run into it.
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         **extra,

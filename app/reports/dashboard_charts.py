@@ -49,6 +49,7 @@ def overview_charts(
         _aging(board, labels, candidate_url),
         _cumulative_flow(board, labels),
         _throughput(board, labels),
+        _flow_figures(board, labels),
         _pipeline(board),
         _stage_pipeline(board, labels),
         _targets(labels, horizons, target_rows),
@@ -377,25 +378,52 @@ def _throughput(board: Dashboard, labels: list[str]) -> Chart:
                 "text": f"<b>{name}</b>{flag}",
             }
         )
-        rows.append(
-            [
-                name,
-                round(view.mean_wip, 2),
-                round(view.throughput, 3),
-                days(view.mean_range),
-                gettext("yes") if view.bottleneck else gettext("no"),
-            ]
-        )
+        rows += [
+            [name, day, entered, left]
+            for day, entered, left in zip(days_, view.inputs, view.outputs, strict=True)
+        ]
     layout["annotations"] = annotations
     return Chart(
         key="throughput",
         title=gettext("Throughput diagrams"),
         description=gettext(
-            "Per stage, cumulative input (blue) and output (orange) over the period. Mean range "
-            "= mean WIP ÷ throughput (the funnel formula). ⚠ marks a bottleneck: its range grew "
-            "while its throughput did not."
+            "Per stage, cumulative input (blue) and output (orange) over the period: the "
+            "vertical gap is the WIP, the horizontal gap the time items take. ⚠ marks a "
+            "bottleneck: its range grew while its throughput did not."
         ),
         figure={"data": data, "layout": layout},
+        columns=[
+            gettext("Stage"),
+            gettext("Day"),
+            gettext("Cumulative input"),
+            gettext("Cumulative output"),
+        ],
+        rows=rows,
+    )
+
+
+def _flow_figures(board: Dashboard, labels: list[str]) -> Chart:
+    names = [labels[view.stage_index] for view in board.flow]
+    return Chart(
+        key="flow-figures",
+        title=gettext("Mean range per stage"),
+        description=gettext(
+            "The days an item spends in a stage at the present pace: mean WIP ÷ throughput "
+            "over the period. The bottleneck is drawn in red."
+        ),
+        figure={
+            "data": [
+                {
+                    "type": "bar",
+                    "x": names,
+                    "y": [days(view.mean_range) for view in board.flow],
+                    "marker": {
+                        "color": [LATE if view.bottleneck else PALETTE[0] for view in board.flow]
+                    },
+                }
+            ],
+            "layout": base_layout(height=300, yaxis={"title": {"text": gettext("Days")}}),
+        },
         columns=[
             gettext("Stage"),
             gettext("Mean WIP"),
@@ -403,7 +431,16 @@ def _throughput(board: Dashboard, labels: list[str]) -> Chart:
             gettext("Mean range (days)"),
             gettext("Bottleneck"),
         ],
-        rows=rows,
+        rows=[
+            [
+                name,
+                round(view.mean_wip, 2),
+                round(view.throughput, 3),
+                days(view.mean_range),
+                gettext("yes") if view.bottleneck else gettext("no"),
+            ]
+            for name, view in zip(names, board.flow, strict=True)
+        ],
     )
 
 

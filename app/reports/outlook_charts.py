@@ -231,9 +231,10 @@ def _frontier(result: ChoiceResult) -> Chart:
                 "xref": "x",
                 "yref": "paper",
                 "x": result.budget,
-                "y": 1,
+                "y": 0.02,
+                "xanchor": "left",
                 "yanchor": "bottom",
-                "text": gettext("Budget"),
+                "text": " " + gettext("Budget"),
                 "showarrow": False,
                 "font": {"color": LATE},
             }

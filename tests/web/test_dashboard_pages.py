@@ -16,7 +16,7 @@ from persistence import utcnow
 from portfolio import metrics
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.lifecycle import Status
-from portfolio.models import Candidate, Funnel
+from portfolio.models import Candidate, Funnel, StageVisit
 from tests import factories
 
 CHART_KEYS = (
@@ -27,6 +27,7 @@ CHART_KEYS = (
     "aging",
     "cumulative-flow",
     "throughput",
+    "flow-figures",
     "pipeline",
     "stage-pipeline",
     "targets",
@@ -200,3 +201,36 @@ def test_org_units_are_real_rows(portfolio, session):
     # Guard for the fixture: the narrowing test needs a real two-level tree.
     child = session.get(OrgUnit, portfolio["child"].id)
     assert child.parent_id == portfolio["parent"].id
+
+
+def test_flow_csvs_equal_the_pure_flow_metrics(portfolio, executive_client, session):
+    funnel = portfolio["funnel"]
+    period = _period(120)
+    _, series = _csv(executive_client, "throughput", funnel=funnel.id, **period)
+    _, figures = _csv(executive_client, "flow-figures", funnel=funnel.id, **period)
+    _, arrivals = _csv(executive_client, "cumulative-flow", funnel=funnel.id, **period)
+
+    today = utcnow().date()
+    days = [today - timedelta(days=119 - n) for n in range(120)]
+    visits = session.scalars(select(StageVisit)).all()
+    stages = funnel.stages
+    intervals = [
+        [(v.entered_at, v.left_at) for v in visits if v.stage_id == stage.id] for stage in stages
+    ]
+    expected_arrivals = metrics.cumulative_arrivals(
+        ((entered.date(), i) for i, stays in enumerate(intervals) for entered, _ in stays),
+        days,
+        len(stages),
+    )
+    assert [[int(cell) for cell in row[1:]] for row in arrivals] == [
+        list(column) for column in zip(*expected_arrivals, strict=True)
+    ]
+    for index, (stage, figure) in enumerate(zip(stages[:-1], figures, strict=True)):
+        inputs, outputs = metrics.throughput_diagram(intervals[index], days)
+        rows = [row for row in series if row[0] == stage.name]
+        assert [int(row[2]) for row in rows] == inputs
+        assert [int(row[3]) for row in rows] == outputs
+        wip = [i - o for i, o in zip(inputs, outputs, strict=True)]
+        assert float(figure[1]) == pytest.approx(sum(wip) / len(wip), abs=0.005)
+        left_before = sum(1 for _, left in intervals[index] if left and left.date() < days[0])
+        assert float(figure[2]) == pytest.approx((outputs[-1] - left_before) / 120, abs=0.0005)
