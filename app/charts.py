@@ -13,7 +13,9 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
+from markupsafe import Markup
 
+_EMPTY, _ROW, _CELL = Markup(""), Markup("<tr>{}</tr>"), Markup("<td>{}</td>")
 FONT = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
 
@@ -25,6 +27,16 @@ class Chart:
     columns: list[str]
     rows: list[list[Any]]
     description: str = ""
+
+    @property
+    def table_rows_html(self) -> Markup:
+        """The rows as table markup, built in Python: series of thousands of cells render
+        several times faster than through a template loop."""
+        # Markup.format escapes every value: safe by construction.
+        return _EMPTY.join(
+            _ROW.format(_EMPTY.join(_CELL.format("—" if v is None else v) for v in row))
+            for row in self.rows
+        )
 
     @property
     def figure_json(self) -> str:

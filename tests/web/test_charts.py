@@ -1,0 +1,29 @@
+"""Chart tables: what people type (candidate titles) is escaped, gaps show as a dash."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.charts import Chart
+
+
+def test_table_rows_escape_text_and_show_gaps():
+    chart = Chart(
+        key="k",
+        title="t",
+        figure={"data": [], "layout": {}},
+        columns=["a", "b", "c", "d"],
+        rows=[['<script>alert("x")</script>', None, 1.5, date(2026, 12, 3)]],
+    )
+    html = str(chart.table_rows_html)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert html == (
+        "<tr><td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td><td>—</td>"
+        "<td>1.5</td><td>2026-12-03</td></tr>"
+    )
+
+
+def test_dict_figures_serialise_dates():
+    chart = Chart("k", "t", {"data": [{"x": [date(2026, 1, 2)]}], "layout": {}}, [], [])
+    assert '"2026-01-02"' in chart.figure_json
