@@ -20,8 +20,10 @@ from assessments.model import Question, load_model
 from assessments.models import Assessment, Questionnaire, RespondentRole
 from assessments.questionnaires import install_default_questionnaire
 from portfolio.candidates import CandidateFields, create_candidate
+from portfolio.decisions import record_decision
 from portfolio.funnels import seed_default_funnels
-from portfolio.models import Candidate, CandidateKind, Funnel, GateReview
+from portfolio.lifecycle import Decision
+from portfolio.models import Candidate, CandidateKind, Funnel, GateReview, StageEvent
 from portfolio.reviews import Entry
 
 PASSWORD = "correct horse battery staple"
@@ -122,3 +124,20 @@ def answer_everything(
     save_answers(session, assessment.id, user_id, entries)
     if submit:
         submit_answers(session, assessment.id, user_id)
+
+
+def decide(
+    session: Session, candidate: Candidate, decision: Decision, actor: User, **kwargs: Any
+) -> StageEvent:
+    """Record `decision` on `candidate` as `actor`, at the version the database holds now."""
+    session.rollback()  # end the snapshot: the version must be the current one
+    session.refresh(candidate)
+    kwargs.setdefault("rationale", "r")
+    return record_decision(
+        session,
+        candidate.id,
+        decision,
+        expected_version=candidate.version,
+        actor_id=actor.id,
+        **kwargs,
+    )

@@ -20,7 +20,6 @@ from portfolio.dashboard import (
     build_dashboard,
     histogram_percentile,
 )
-from portfolio.decisions import record_decision
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.lifecycle import Decision
 from portfolio.models import Candidate, Funnel, StageEvent, StageVisit
@@ -31,24 +30,12 @@ from tests.conftest import reloaded
 HASH = "pbkdf2:sha256:1000"
 
 
-def _decide(session, candidate, decision, actor, **kwargs):
-    return record_decision(
-        session,
-        candidate.id,
-        decision,
-        expected_version=reloaded(session, candidate).version,
-        actor_id=actor.id,
-        rationale="r",
-        **kwargs,
-    )
-
-
 def _go(session, candidate, pmo, executive):
     review = reviews.open_review(session, candidate.id, scorer_ids=[pmo.id], actor_id=pmo.id)
     reviews.record_scores(
         session, review.id, scorer_id=pmo.id, entries=factories.full_scorecard(review)
     )
-    _decide(session, candidate, Decision.GO, executive)
+    factories.decide(session, candidate, Decision.GO, executive)
 
 
 @pytest.fixture
@@ -60,11 +47,11 @@ def history(session):
     _go(session, made[0], pmo, executive)
     _go(session, made[0], pmo, executive)
     _go(session, made[1], pmo, executive)
-    _decide(session, made[1], Decision.KILL, executive)
-    _decide(session, made[2], Decision.HOLD, executive)
-    _decide(session, made[2], Decision.RESUME, executive)
+    factories.decide(session, made[1], Decision.KILL, executive)
+    factories.decide(session, made[2], Decision.HOLD, executive)
+    factories.decide(session, made[2], Decision.RESUME, executive)
     _go(session, made[3], pmo, executive)
-    _decide(
+    factories.decide(
         session, made[3], Decision.RECYCLE, executive, target_stage_id=made[3].funnel.stages[0].id
     )
     return made
@@ -207,8 +194,8 @@ def test_live_sums_and_aging_agree_with_the_candidates(session):
 def test_a_killed_and_recycled_candidate_has_consistent_stays(session):
     executive = factories.make_user(session, hash_method=HASH, role=Role.EXECUTIVE)
     candidate = factories.make_candidate(session)
-    _decide(session, candidate, Decision.KILL, executive)
-    _decide(
+    factories.decide(session, candidate, Decision.KILL, executive)
+    factories.decide(
         session,
         candidate,
         Decision.RECYCLE,

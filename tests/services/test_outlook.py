@@ -17,7 +17,6 @@ from accounts.roles import Role
 from persistence import utcnow
 from portfolio import metrics, reviews
 from portfolio.dashboard import DashboardFilter
-from portfolio.decisions import record_decision
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.forecast import (
     MAX_EXACT_PROJECTS,
@@ -48,18 +47,6 @@ HASH = "pbkdf2:sha256:1000"
 NOBODY = DemoPeople([], [], [], [])
 LIVE = (Status.ACTIVE, Status.ON_HOLD)
 SMALL_BUDGET = 40_000  # item walks: keeps the tests quick, the rules are the same
-
-
-def _decide(session, candidate, decision, actor, **kwargs):
-    return record_decision(
-        session,
-        candidate.id,
-        decision,
-        expected_version=reloaded(session, candidate).version,
-        actor_id=actor.id,
-        rationale="r",
-        **kwargs,
-    )
 
 
 def _scored_review(session, candidate, scorer, should):
@@ -238,9 +225,9 @@ def test_candidates_on_hold_walk_as_active_ones_aged_since_stage_entry(session):
     executive = factories.make_user(session, hash_method=HASH, role=Role.EXECUTIVE)
     funnel = factories.seeded_funnel(session)
     killed = factories.make_candidate(session, expected_value=Decimal(5))
-    _decide(session, killed, Decision.KILL, executive)  # one completed stay in stage 0
+    factories.decide(session, killed, Decision.KILL, executive)  # one completed stay in stage 0
     held = factories.make_candidate(session, expected_value=Decimal(7))
-    _decide(session, held, Decision.HOLD, executive)
+    factories.decide(session, held, Decision.HOLD, executive)
     now = utcnow() + timedelta(days=3)
     view = forecast_reaching(
         session, _year_to_date(funnel), target_stage=1, until=now.date(), now=now
@@ -389,8 +376,8 @@ def test_choice_rows_rank_by_productivity_and_use_the_pure_figures(session, choi
 
 def test_killed_approved_and_other_scopes_are_left_out(session, choice_candidates):
     executive = factories.make_user(session, hash_method=HASH, role=Role.EXECUTIVE)
-    _decide(session, choice_candidates["a"], Decision.KILL, executive)
-    _decide(session, choice_candidates["b"], Decision.HOLD, executive)
+    factories.decide(session, choice_candidates["a"], Decision.KILL, executive)
+    factories.decide(session, choice_candidates["b"], Decision.HOLD, executive)
     factories.make_candidate(
         session,
         funnel_key="innovation",
@@ -412,12 +399,12 @@ def test_gate_score_is_that_of_the_latest_scored_review(session):
     money = {"estimated_cost": Decimal(10), "expected_value": Decimal(100)}
     rescored = factories.make_candidate(session, **money)
     _scored_review(session, rescored, pmo, should=9)
-    _decide(session, rescored, Decision.GO, executive)
+    factories.decide(session, rescored, Decision.GO, executive)
     latest = _scored_review(session, rescored, pmo, should=5)
 
     unscored_latest = factories.make_candidate(session, **money)
     scored = _scored_review(session, unscored_latest, pmo, should=7)
-    _decide(session, unscored_latest, Decision.GO, executive)
+    factories.decide(session, unscored_latest, Decision.GO, executive)
     reviews.open_review(session, unscored_latest.id, scorer_ids=[pmo.id], actor_id=pmo.id)
 
     never = factories.make_candidate(session, **money)
