@@ -13,9 +13,8 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-_EMPTY, _ROW, _CELL = Markup(""), Markup("<tr>{}</tr>"), Markup("<td>{}</td>")
 FONT = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
 
@@ -32,17 +31,21 @@ class Chart:
     def table_rows_html(self) -> Markup:
         """The rows as table markup, built in Python: series of thousands of cells render
         several times faster than through a template loop."""
-        # Markup.format escapes every value: safe by construction.
-        return _EMPTY.join(
-            _ROW.format(_EMPTY.join(_CELL.format("—" if v is None else v) for v in row))
+        html = "".join(
+            "<tr>" + "".join(f"<td>{_cell(value)}</td>" for value in row) + "</tr>"
             for row in self.rows
         )
+        return Markup(html)  # noqa: S704 - every cell went through escape() in _cell
 
     @property
     def figure_json(self) -> str:
         if isinstance(self.figure, go.Figure):
             return str(self.figure.to_json())
         return json.dumps(self.figure, default=_json_default, ensure_ascii=False)
+
+
+def _cell(value: object) -> str:
+    return "—" if value is None else escape(value)
 
 
 def _json_default(value: object) -> object:
