@@ -18,7 +18,7 @@ from app.i18n import localized
 from app.lookup import org_unit_choices
 from app.reports.blueprint import bp, everyone
 from app.reports.dashboard_charts import overview_charts
-from app.reports.scope import Scope, presets, read_scope
+from app.reports.scope import ViewFilters, presets, read_scope
 from persistence import utcnow
 from portfolio import candidates, funnels
 from portfolio.dashboard import build_dashboard, scope_of
@@ -32,7 +32,7 @@ MAX_TARGET = 1e15
 class Page:
     """What every dashboard page shows around its content: the filter bar and the tabs."""
 
-    scope: Scope
+    scope: ViewFilters
     funnel: Funnel
     funnels: list[Funnel]
     context: dict[str, Any]

@@ -20,7 +20,10 @@ MAX_DAYS = 3 * 366  # longer periods make day-by-day flow charts unreadable
 
 
 @dataclass
-class Scope:
+class ViewFilters:
+    """The filters of one dashboard view, as the database reads them and as the URL keeps
+    them, with what could not be read."""
+
     filters: DashboardFilter
     args: dict[str, str]  # the filter part of the query string, for links that keep it
     problems: list[str] = field(default_factory=list)
@@ -51,7 +54,7 @@ def _date(args: MultiDict[str, str], name: str, problems: list[str]) -> date | N
 
 def read_scope(
     args: MultiDict[str, str], funnels: list[Funnel], unit_ids: set[int], today: date
-) -> Scope | None:
+) -> ViewFilters | None:
     """The filters from the query string; None when there is no funnel to show."""
     if not funnels:
         return None
@@ -90,4 +93,4 @@ def read_scope(
         "start": start.isoformat(),
         "end": end.isoformat(),
     }
-    return Scope(filters, {k: v for k, v in kept.items() if v}, problems)
+    return ViewFilters(filters, {k: v for k, v in kept.items() if v}, problems)
