@@ -34,7 +34,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from accounts.models import OrgUnit
 from accounts.orgtree import Node, subtree_ids
-from persistence import days_between, month_of
+from persistence import days_between, month_of, whole_part
 from portfolio import metrics
 from portfolio.lifecycle import Status
 from portfolio.models import (
@@ -161,10 +161,13 @@ class Scope:
         return iter(self.conditions)
 
     def stays(self, query: Select[Any]) -> Select[Any]:
+        return self.by_stage(query, StageVisit.stage_id, StageVisit.candidate_id)
+
+    def by_stage(self, query: Select[Any], stage: Any, candidate: Any) -> Select[Any]:
+        """Rows of a table that names both a stage and a candidate (stays, gate reviews)."""
         if self.narrowed:
-            joined = query.join(Candidate, Candidate.id == StageVisit.candidate_id)
-            return joined.where(*self.conditions)
-        return query.where(StageVisit.stage_id.in_(self.stage_ids))
+            return query.join(Candidate, Candidate.id == candidate).where(*self.conditions)
+        return query.where(stage.in_(self.stage_ids))
 
 
 def scope_of(session: Session, filters: DashboardFilter, stages: list[Stage]) -> Scope:
@@ -299,22 +302,24 @@ def _tiles(
     )
     approved, approved_cents = session.execute(approved_query).one()
 
+    # Decision latency as a histogram of whole hours: a few hundred rows at most, where the
+    # reviews themselves run to hundreds of thousands.
+    hours = whole_part(days_between(GateReview.closed_at, GateReview.opened_at) * 24)
     latency = (
-        select(days_between(GateReview.closed_at, GateReview.opened_at))
-        .join(Candidate, Candidate.id == GateReview.candidate_id)
+        scope.by_stage(select(hours, func.count()), GateReview.stage_id, GateReview.candidate_id)
         .where(
-            *scope,
             GateReview.status == ReviewStatus.DECIDED,
             _in_period(GateReview.closed_at, filters),
         )
+        .group_by(hours)
     )
-    durations = [float(d) for d in session.scalars(latency) if d is not None]
+    median_hours = histogram_percentile(dict(session.execute(latency).tuples().all()), 50)
     return Tiles(
         active=sum(group.count for group in live),
         weighted_pipeline=sum(group.weighted_cents for group in live) / 100,
         approved=approved,
         approved_value=float(approved_cents) / 100,
-        median_decision_days=metrics.percentile(durations, 50),
+        median_decision_days=None if median_hours is None else median_hours / 24,
         over_target=sum(group.late for group in live),
     )
 
@@ -395,7 +400,7 @@ def _completed_stays(
     """Per stage, the median and 85th percentile of the stays completed in the period, from
     a histogram of whole days counted in SQL (exact to the day, which is how dwell times
     are read), and how many of those stays ended in a kill: one GROUP BY pass for both."""
-    whole_days = func.cast(StageVisit.dwell_days, BigInteger)
+    whole_days = whole_part(StageVisit.dwell_days)
     kills = func.sum(case((StageVisit.outcome == EventKind.KILL, 1), else_=0))
     query = (
         scope.stays(select(StageVisit.stage_id, whole_days, func.count(), kills))
@@ -418,8 +423,8 @@ def _completed_stays(
 
 
 def histogram_percentile(histogram: dict[int, int], q: float) -> float | None:
-    """The q-th percentile of values given as {whole day: count}, each day read as its
-    middle (day + 0.5), with metrics.percentile's rank interpolation."""
+    """The q-th percentile of values given as {whole unit (day, hour): count}, each unit
+    read as its middle (unit + 0.5), with metrics.percentile's rank interpolation."""
     total = sum(histogram.values())
     if not total:
         return None

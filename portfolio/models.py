@@ -219,6 +219,10 @@ class GateReview(Base):
     """The evaluation of a candidate at the gate of its current stage."""
 
     __tablename__ = "gate_review"
+    __table_args__ = (
+        # Covering for the dashboard's decision-latency histogram over a period.
+        Index("ix_gate_review_status_closed", "status", "closed_at", "opened_at", "stage_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(

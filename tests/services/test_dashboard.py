@@ -22,7 +22,14 @@ from portfolio.dashboard import (
 )
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.lifecycle import Decision
-from portfolio.models import Candidate, Funnel, StageEvent, StageVisit
+from portfolio.models import (
+    Candidate,
+    Funnel,
+    GateReview,
+    ReviewStatus,
+    StageEvent,
+    StageVisit,
+)
 from portfolio.visits import stays
 from tests import factories
 from tests.conftest import reloaded
@@ -212,3 +219,48 @@ def test_a_killed_and_recycled_candidate_has_consistent_stays(session):
         == [(s.left_at is None, s.outcome) for s in expected]
         == [(False, "kill"), (True, None)]
     )
+
+
+def test_dwell_and_latency_buckets_floor_alike_on_both_engines(session):
+    """Fractional dwells and review times: the SQL buckets are whole days (hours for the
+    decision latency), floored on SQLite and PostgreSQL alike."""
+    funnel = factories.seeded_funnel(session)
+    stage = funnel.stages[1]
+    now = utcnow()
+    dwells = [0.4, 1.5, 2.7, 2.7, 3.2, 5.9, 8.5]
+    latencies = [0.3, 1.26, 2.74, 4.99]
+    for dwell, latency in zip(dwells, latencies + [None] * len(dwells), strict=False):
+        candidate = factories.make_candidate(session)
+        left = now - timedelta(days=3)
+        session.add(
+            StageVisit(
+                candidate_id=candidate.id,
+                stage_id=stage.id,
+                entered_at=left - timedelta(days=dwell),
+                left_at=left,
+                outcome="go",
+                dwell_days=dwell,
+            )
+        )
+        if latency is not None:
+            session.add(
+                GateReview(
+                    candidate_id=candidate.id,
+                    stage_id=stage.id,
+                    status=ReviewStatus.DECIDED,
+                    criteria=[],
+                    opened_at=left - timedelta(days=latency),
+                    closed_at=left,
+                )
+            )
+    session.commit()
+    today = now.date()
+    filters = DashboardFilter(funnel.id, start=today - timedelta(days=30), end=today)
+    board = build_dashboard(session, filters, now=now)
+
+    floored = [int(d) + 0.5 for d in dwells]
+    assert board.times[1].count == len(dwells)
+    assert board.times[1].median_days == pytest.approx(metrics.percentile(floored, 50))
+    assert board.times[1].p85_days == pytest.approx(metrics.percentile(floored, 85))
+    hours = [(int(d * 24 + 1e-9) + 0.5) / 24 for d in latencies]
+    assert board.tiles.median_decision_days == pytest.approx(metrics.percentile(hours, 50))

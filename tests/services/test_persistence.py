@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import literal, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from persistence import (
     expect_version,
     month_of,
     utcnow,
+    whole_part,
 )
 from tests import factories
 
@@ -117,3 +118,9 @@ def test_sql_date_helpers_agree_on_both_engines(session):
     # 2026-03-31 23:30 in UTC+8 is 15:30 UTC: 1 day 12 hours after the creation.
     assert days == pytest.approx(1.5)
     assert (day, month) == ("2026-03-31", "2026-03")
+
+
+@pytest.mark.parametrize(("value", "whole"), [(0.0, 0), (2.2, 2), (2.5, 2), (2.7, 2), (3.0, 3)])
+def test_whole_part_floors_on_both_engines(session, value, whole):
+    # A plain CAST rounds on PostgreSQL (2.7 -> 3): buckets would differ by engine.
+    assert session.scalar(select(whole_part(literal(value)))) == whole
