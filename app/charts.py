@@ -26,6 +26,7 @@ class Chart:
     columns: list[str]
     rows: list[list[Any]]
     description: str = ""
+    empty: bool = False  # nothing to draw for these filters: the panel says so
 
     @property
     def table_rows_html(self) -> Markup:

@@ -87,6 +87,7 @@ def _funnel(board: Dashboard, labels: list[str]) -> Chart:
     ]
     return Chart(
         key="funnel",
+        empty=not view.counts[0],
         title=gettext("Funnel: candidates that reached each stage"),
         description=gettext(
             "Cohort view: candidates that entered the funnel in the period, counted in every "
@@ -110,6 +111,7 @@ def _killed(board: Dashboard, labels: list[str]) -> Chart:
     killed = board.funnel.killed
     return Chart(
         key="killed",
+        empty=not any(killed),
         title=gettext("Where killed candidates left the funnel"),
         figure={
             "data": [
@@ -145,6 +147,7 @@ def _times(board: Dashboard, labels: list[str]) -> Chart:
     ]
     return Chart(
         key="times",
+        empty=not any(board.times[i].count for i in shown),
         title=gettext("Time in stage"),
         description=gettext("Days spent in each stage by the stays that ended in the period."),
         figure={
@@ -206,6 +209,7 @@ def _scatter(board: Dashboard, labels: list[str], candidate_url: Callable[[int],
         )
     return Chart(
         key="scatter",
+        empty=not board.scatter,
         title=gettext("Cycle time per stay"),
         description=gettext(
             "Each dot is a stay that ended in the period (the newest %(count)s at most), "
@@ -277,6 +281,7 @@ def _aging(board: Dashboard, labels: list[str], candidate_url: Callable[[int], s
         )
     return Chart(
         key="aging",
+        empty=not board.aging,
         title=gettext("Aging work in progress"),
         description=gettext(
             "How long the candidates still in each stage have been there, against the stage's "
@@ -451,6 +456,7 @@ def _pipeline(board: Dashboard) -> Chart:
     months = [m for m, _, _ in board.pipeline_by_month]
     return Chart(
         key="pipeline",
+        empty=not board.pipeline_by_month,
         title=gettext("Weighted pipeline by expected decision month"),
         description=gettext(
             "Value of the live candidates × their probability of approval, by the month their "
@@ -482,6 +488,7 @@ def _stage_pipeline(board: Dashboard, labels: list[str]) -> Chart:
     values = [board.stage_values[i] for i in shown]
     return Chart(
         key="stage-pipeline",
+        empty=not any(v[2] for v in values),
         title=gettext("Pipeline by stage"),
         figure={
             "data": [

@@ -234,3 +234,15 @@ def test_flow_csvs_equal_the_pure_flow_metrics(portfolio, executive_client, sess
         assert float(figure[1]) == pytest.approx(sum(wip) / len(wip), abs=0.005)
         left_before = sum(1 for _, left in intervals[index] if left and left.date() < days[0])
         assert float(figure[2]) == pytest.approx((outputs[-1] - left_before) / 120, abs=0.0005)
+
+
+def test_a_view_with_nothing_in_it_says_so(portfolio, executive_client):
+    quiet = executive_client.get(
+        f"/reports/portfolio?funnel={portfolio['funnel'].id}&start=2001-01-01&end=2001-03-31"
+    ).get_data(as_text=True)
+    busy = executive_client.get(f"/reports/portfolio?funnel={portfolio['funnel'].id}").get_data(
+        as_text=True
+    )
+    message = "Nothing to show for this view"
+    assert quiet.count(message) >= 4  # funnel, killed, times, scatter at least
+    assert busy.count(message) < quiet.count(message)
