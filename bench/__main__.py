@@ -5,11 +5,12 @@ BENCH_DATABASE_URL or TEST_DATABASE_URL names a PostgreSQL server, on a scratch 
 there too. Figures are medians over many requests; nothing here asserts a speed, it
 reports one.
 
-Per engine, a table of the main pages at 20,000 candidates, then the executive dashboard
-at BENCH_CANDIDATES candidates (default 100,000; the same database topped up, so never
-fewer than the table's): its server time next to the time of its bare SQL, that is the
-same statements with the same parameters re-executed straight on a DBAPI connection
-(execute and fetch), so the ratio shows what the page adds to the database's own work.
+Per engine, a table of the main pages at 20,000 candidates, then the executive dashboard's
+pages at BENCH_CANDIDATES candidates (default 100,000; the same database topped up, so
+never fewer than the table's): each page's server time next to the time of its bare SQL,
+that is the same statements with the same parameters re-executed straight on a DBAPI
+connection (execute and fetch), so the ratio shows what the page adds to the database's
+own work, and its statement count at both sizes.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, event, func, select, text
 
 from accounts import services as accounts
@@ -34,10 +35,9 @@ from accounts.roles import Role
 from app import create_app, demo
 from app.extensions import db
 from persistence import utcnow
-from portfolio.dashboard import DashboardFilter, build_dashboard
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.funnels import seed_default_funnels
-from portfolio.models import Candidate, Funnel
+from portfolio.models import Candidate, Funnel, StageEvent
 from tests.databases import migrate_to_head, scratch_postgres_database
 
 USERS = 1_000
@@ -59,8 +59,13 @@ PASSWORD = "benchmark passphrase"  # noqa: S105 - a throwaway account in a scrat
 
 DASHBOARD_CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "100000"))
 DASHBOARD_REQUESTS = 15
-DASHBOARD_ENDPOINT = "reports.dashboard"  # GET /reports/portfolio?funnel=<id>
-DASHBOARD_DAYS = 365  # the page's default period
+# The executive dashboard's pages, each over its default period and options.
+DASHBOARD_PAGES = (
+    "/reports/portfolio?funnel={funnel}",
+    "/reports/portfolio/forecast?funnel={funnel}",
+    "/reports/portfolio/choice?funnel={funnel}",
+    "/reports/portfolio/release?funnel={funnel}",
+)
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
 
 
@@ -185,55 +190,60 @@ def _bare_sql(engine: Engine, statements: list[tuple[str, Any]]) -> list[float]:
     return rounds
 
 
-def _dashboard_request(app: Flask, email: str) -> tuple[str, Callable[[], None]]:
-    """One dashboard request: the page when it exists, else build_dashboard itself (what
-    the page will call) in an app context, over the page's default period."""
+def _dashboard_urls(app: Flask) -> list[str]:
+    """The dashboard's pages for the first funnel, each with its default filters."""
     with app.app_context():
         funnel_id = db.session.execute(select(Funnel.id).order_by(Funnel.id).limit(1)).scalar_one()
-    if any(rule.endpoint == DASHBOARD_ENDPOINT for rule in app.url_map.iter_rules()):
-        client = app.test_client()
-        client.post("/login", data={"email": email, "password": PASSWORD})
-        url = f"/reports/portfolio?funnel={funnel_id}"
-
-        def page() -> None:
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
-
-        return f"GET {url}", page
-
-    def direct() -> None:
-        with app.app_context():
-            today = utcnow().date()
-            start = today - timedelta(days=DASHBOARD_DAYS - 1)
-            build_dashboard(db.session, DashboardFilter(funnel_id, start, today), now=utcnow())
-            db.session.remove()
-
-    return f"build_dashboard(funnel {funnel_id}), no {DASHBOARD_ENDPOINT} page yet", direct
+    return [page.format(funnel=funnel_id) for page in DASHBOARD_PAGES]
 
 
-def _dashboard(app: Flask, email: str) -> None:
-    count = _top_up(app, DASHBOARD_CANDIDATES)
-    label, request = _dashboard_request(app, email)
-    with app.app_context():
-        engine = db.engine
-    request()  # warm-up: template and statement caches, as on a running server
+def _time_page(
+    client: FlaskClient, engine: Engine, url: str
+) -> tuple[list[float], list[tuple[str, Any]]]:
+    """Server times of DASHBOARD_REQUESTS requests after a warm-up (template and statement
+    caches, as on a running server), and the statements of the last one."""
+    client.get(url)
     timings = []
     for _ in range(DASHBOARD_REQUESTS):
         with _captured(engine) as statements:
             started = time.perf_counter()
-            request()
+            response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
-    sql = _bare_sql(engine, statements)
-    median, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[18]
-    sql_median = statistics.median(sql)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\n  dashboard at {count:,} candidates, {DASHBOARD_REQUESTS} requests: {label}")
-    print(f"  {'median ms':>10} {'p95 ms':>8} {'bare SQL ms':>12} {'page/SQL':>9} {'queries':>8}")
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    return timings, statements
+
+
+def _dashboard(app: Flask, email: str) -> None:
+    """Every dashboard page at the table's size and at DASHBOARD_CANDIDATES: server time,
+    bare SQL and the ratio of the two, and statement counts at both sizes (they must not
+    differ)."""
+    urls = _dashboard_urls(app)
+    client = app.test_client()
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    with app.app_context():
+        engine = db.engine
+    before = {url: len(_time_page(client, engine, url)[1]) for url in urls}
+    count = _top_up(app, DASHBOARD_CANDIDATES)
+    with app.app_context():
+        events = db.session.scalar(select(func.count(StageEvent.id))) or 0
     print(
-        f"  {median:10.1f} {p95:8.1f} {sql_median:12.1f} {median / sql_median:9.2f}"
-        f" {len(statements):8d}"
+        f"\n  dashboard at {count:,} candidates ({events:,} stage events),"
+        f" {DASHBOARD_REQUESTS} requests a page"
     )
+    print(
+        f"  {'page':40} {'median ms':>10} {'p95 ms':>8} {'bare SQL ms':>12} {'page/SQL':>9}"
+        f" {'queries':>8} {f'at {CANDIDATES:,}':>9}"
+    )
+    for url in urls:
+        timings, statements = _time_page(client, engine, url)
+        sql_median = statistics.median(_bare_sql(engine, statements))
+        median, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[18]
+        print(
+            f"  {url:40} {median:10.1f} {p95:8.1f} {sql_median:12.1f}"
+            f" {median / sql_median:9.2f} {len(statements):8d} {before[url]:9d}"
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process so far: {peak_mb:.0f} MB")
 
 
