@@ -72,6 +72,18 @@ def base_layout(*, height: int = 420, **extra: Any) -> dict[str, Any]:
     }
 
 
+def wrapped(label: str, width: int = 12) -> str:
+    """An axis label broken onto lines of about `width` characters at spaces (Plotly's
+    <br>); a label without spaces, as Chinese ones are, stays on one line."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines) or label
+
+
 def layout(figure: go.Figure, *, height: int = 420, **extra: Any) -> go.Figure:
     figure.update_layout(**base_layout(height=height, **extra))
     return figure

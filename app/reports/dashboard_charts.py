@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext
 
-from app.charts import Chart, base_layout, rule
+from app.charts import Chart, base_layout, rule, wrapped
 from portfolio import metrics
 from portfolio.dashboard import Dashboard
 from portfolio.targets import Horizon, TargetRow
@@ -522,7 +522,11 @@ def _targets(labels: list[str], horizons: list[Horizon], rows: list[TargetRow]) 
         h = horizons[index]
         return f"{h.start.year} Q{(h.start.month - 1) // 3 + 1}"
 
-    categories = [[horizon_label(r.horizon) for r in rows], [labels[r.stage] for r in rows]]
+    # Stage names wrap onto lines: rotated, they ran into the quarter labels beneath.
+    categories = [
+        [horizon_label(r.horizon) for r in rows],
+        [wrapped(labels[r.stage]) for r in rows],
+    ]
     data = [
         {
             "type": "bar",
@@ -552,7 +556,9 @@ def _targets(labels: list[str], horizons: list[Horizon], rows: list[TargetRow]) 
         ),
         figure={
             "data": data,
-            "layout": base_layout(height=400, barmode="group", xaxis={"tickangle": -30}),
+            "layout": base_layout(
+                height=420, barmode="group", showlegend=True, xaxis={"tickangle": 0}
+            ),
         },
         columns=[
             gettext("Quarter"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.charts import Chart
+from app.charts import Chart, wrapped
 
 
 def test_table_rows_escape_text_and_show_gaps():
@@ -27,3 +27,11 @@ def test_table_rows_escape_text_and_show_gaps():
 def test_dict_figures_serialise_dates():
     chart = Chart("k", "t", {"data": [{"x": [date(2026, 1, 2)]}], "layout": {}}, [], [])
     assert '"2026-01-02"' in chart.figure_json
+
+
+def test_long_axis_labels_wrap_at_spaces_and_chinese_ones_stay_whole():
+    assert wrapped("Final investment decision") == "Final<br>investment<br>decision"
+    assert wrapped("Opportunity study") == "Opportunity<br>study"
+    assert wrapped("Idea") == "Idea"
+    assert wrapped("最终投资决策") == "最终投资决策"
+    assert wrapped("a b c d", width=3) == "a b<br>c d"
