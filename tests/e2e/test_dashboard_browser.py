@@ -105,3 +105,18 @@ def test_the_budget_slider_redraws_the_choice(page: Page, history_server: LiveSe
     page.get_by_role("link", name="Forecast").click()
     _drawn(page, "forecast")
     screenshot(page, "dashboard-forecast")
+
+
+def test_chinese_pages_draw_chinese_date_axes(page: Page, history_server: LiveServer):
+    sign_in(page, history_server, Role.EXECUTIVE)
+    page.goto(f"{history_server.url}/reports/portfolio")
+    page.get_by_role("button", name="简体中文").click()
+    _drawn(page, "cumulative-flow")
+    ticks = page.locator("#cumulative-flow .xtick text").all_text_contents()
+    assert ticks
+    assert all("月" in tick for tick in ticks), ticks
+    page.get_by_role("button", name="English").click()
+    _drawn(page, "cumulative-flow")
+    assert not any(
+        "月" in t for t in page.locator("#cumulative-flow .xtick text").all_text_contents()
+    )
