@@ -17,6 +17,9 @@ from portfolio.targets import quarter_of
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 3 * 366  # longer periods make day-by-day flow charts unreadable
+# Dates a period may use: far enough from date.min and date.max that the day arithmetic
+# of periods and buckets never overflows.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass
@@ -46,10 +49,21 @@ def _date(args: MultiDict[str, str], name: str, problems: list[str]) -> date | N
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         problems.append(gettext("“%(value)s” is not a date (YYYY-MM-DD).", value=text[:20]))
         return None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        problems.append(
+            gettext(
+                "“%(value)s” is out of range: periods lie between %(first)s and %(last)s.",
+                value=text[:20],
+                first=FIRST_DATE.isoformat(),
+                last=LAST_DATE.isoformat(),
+            )
+        )
+        return None
+    return value
 
 
 def read_scope(

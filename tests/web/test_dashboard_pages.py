@@ -163,6 +163,21 @@ def test_unreadable_filters_are_reported_and_replaced(portfolio, executive_clien
     assert "is not a positive amount" in html
 
 
+@pytest.mark.parametrize(
+    "query", ["start=9999-12-31", "end=9999-12-31", "end=0001-01-01", "start=0001-01-01"]
+)
+@pytest.mark.parametrize(
+    "page", ["", "/forecast", "/choice", "/funnel.csv", "/forecast/forecast.csv"]
+)
+def test_dates_at_the_ends_of_the_calendar_are_reported_not_a_500(
+    portfolio, executive_client, page, query
+):
+    response = executive_client.get(f"/reports/portfolio{page}?{query}")
+    assert response.status_code == 200
+    if not page.endswith(".csv"):
+        assert "is out of range" in response.get_data(as_text=True)
+
+
 def test_swapped_and_overlong_periods_are_mended(portfolio, executive_client):
     html = executive_client.get("/reports/portfolio?start=2026-06-01&end=2020-01-01").get_data(
         as_text=True
