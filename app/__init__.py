@@ -21,6 +21,7 @@ from app.auth.routes import bp as auth_bp
 from app.auth.sessions import expire_old_session
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from app.insights.routes import bp as insights_bp
+from app.lookup import RecordIdConverter
 from app.main.routes import bp as main_bp
 from app.navigation import sections_for_current_user
 from app.portfolio import bp as portfolio_bp
@@ -44,6 +45,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_request_hooks(app)
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     register_blueprints(app)
     errors.register_error_handlers(app)
     cli.register_commands(app)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from wtforms import IntegerField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import HiddenInput
+
+from app.lookup import MAX_ID
 
 
 def optional_int(value: object) -> int | None:
@@ -17,6 +19,13 @@ def optional_int(value: object) -> int | None:
 def version_field() -> IntegerField:
     """The version of the record the form was rendered from, for optimistic locking."""
     return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+def hidden_id_field() -> IntegerField:
+    """A record id the form carries back, bounded so that an edited one is a field error."""
+    return IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
 
 
 def strip_text(value: object) -> object:

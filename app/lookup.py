@@ -1,4 +1,7 @@
-"""Loading records for views: a missing record is a 404, and select choices in tree order."""
+"""Loading records for views: a missing record is a 404, and select choices in tree order.
+
+Ids come from URLs people can edit, so an id no table can hold (SQLite refuses integers
+past 64 bits with an error) reads as "no such record" before it reaches the database."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from typing import TypeVar
 
 from flask import abort
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import IntegerConverter, Map
 
 from accounts import errors as account_errors
 from accounts import services as accounts
@@ -19,8 +24,30 @@ from portfolio import errors as portfolio_errors
 
 R = TypeVar("R")
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: the largest PostgreSQL stores
+
+
+def is_record_id(value: int | None) -> bool:
+    return value is not None and 0 < value <= MAX_ID
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in routes: a number past the largest id matches no route, so it is a 404."""
+
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def id_arg(args: MultiDict[str, str], name: str) -> int | None:
+    """A record id from the query string or a form; None when absent or not an id."""
+    value = args.get(name, type=int)
+    return value if is_record_id(value) else None
+
 
 def get_or_404(loader: Callable[[Session, int], R], record_id: int) -> R:
+    if not is_record_id(record_id):
+        abort(404)
     try:
         return loader(db.session, record_id)
     except (account_errors.NotFound, assessment_errors.NotFound, portfolio_errors.NotFound):

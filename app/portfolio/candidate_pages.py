@@ -14,7 +14,7 @@ from app.access import can_access
 from app.extensions import db
 from app.i18n import current_language
 from app.labels import DECISION_LABELS, PORTFOLIO_PROBLEMS
-from app.lookup import get_or_404, org_unit_choices, user_choices
+from app.lookup import get_or_404, id_arg, org_unit_choices, user_choices
 from app.portfolio.blueprint import bp, deciders, editors, everyone
 from app.portfolio.forms import CandidateEditForm, CandidateForm, DecisionForm
 from app.security_log import log_event
@@ -27,20 +27,16 @@ from portfolio.models import Candidate, CandidateKind, RiskLevel
 PER_PAGE = 25
 
 
-def _int(args: MultiDict[str, str], name: str) -> int | None:
-    return args.get(name, type=int)
-
-
 def _filters(args: MultiDict[str, str]) -> candidates.CandidateFilter:
     """Filters from the query string; unknown values are ignored, never an error."""
     status = args.get("status", "")
     kind = args.get("kind", "")
     return candidates.CandidateFilter(
-        funnel_id=_int(args, "funnel"),
-        stage_id=_int(args, "stage"),
+        funnel_id=id_arg(args, "funnel"),
+        stage_id=id_arg(args, "stage"),
         status=Status(status) if status in Status._value2member_map_ else None,
-        org_unit_id=_int(args, "unit"),
-        owner_id=_int(args, "owner"),
+        org_unit_id=id_arg(args, "unit"),
+        owner_id=id_arg(args, "owner"),
         theme=args.get("theme", "")[:80],
         kind=CandidateKind(kind) if kind in CandidateKind._value2member_map_ else None,
         text=args.get("q", "")[:100],
@@ -94,7 +90,7 @@ def board() -> str:
     funnel_list = options["funnels"]
     if not funnel_list:
         return render_template("portfolio/board.html", columns=[], funnel=None, **options)
-    wanted = _int(request.args, "funnel")
+    wanted = id_arg(request.args, "funnel")
     funnel = next((f for f in funnel_list if f.id == wanted), funnel_list[0])
     columns = candidates.board(db.session, funnel.id, _filters(request.args))
     return render_template(
@@ -123,7 +119,7 @@ def _field_problem(form: CandidateForm, error: InvalidCandidate) -> None:
 def create_candidate() -> object:
     form = _candidate_form(CandidateForm)
     if not form.is_submitted():
-        form.funnel_id.data = request.args.get("funnel", type=int)
+        form.funnel_id.data = id_arg(request.args, "funnel")
         form.kind.data = CandidateKind.PROJECT
         form.risk_level.data = RiskLevel.MEDIUM
         form.org_unit_id.data = current_user.org_unit_id

@@ -10,7 +10,7 @@ from wtforms import HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput, NumberInput
 
-from app.forms import optional_int
+from app.forms import hidden_id_field, optional_int
 from portfolio.release_plan import DEFAULT_ANTICIPATION_DAYS, MAX_ANTICIPATION_DAYS
 
 # "12:3,15:1": candidate id and version of each released candidate, as the page showed them.
@@ -58,8 +58,8 @@ class ReleaseQueryForm(FlaskForm):
 class AcceptReleaseForm(FlaskForm):
     """The proposal as the executive saw it; the service refuses it if it has changed."""
 
-    funnel = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    stage = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    funnel = hidden_id_field()
+    stage = hidden_id_field()
     days = IntegerField(
         widget=HiddenInput(),
         validators=[InputRequired(), NumberRange(min=0, max=MAX_ANTICIPATION_DAYS)],
