@@ -52,8 +52,8 @@ from portfolio.scoring import ScoringError
 # Completed stays kept per stage, the most recent first: enough for stable percentiles, and
 # it keeps old behaviour of the funnel from outweighing how the gates decide today.
 HISTORY_PER_STAGE = 1000
-# Item walks (runs x items) one forecast may spend. A walk costs about 7 µs in CPython, so
-# this keeps a page render near 1.5 s whatever the portfolio's size.
+# Item walks (runs x items) one forecast may spend. A walk costs about 2 µs in CPython, so
+# the simulation stays near half a second whatever the portfolio's size.
 WALK_BUDGET = 200_000
 MAX_RUNS = 2000
 # Fewer runs than this and the P95 band rests on a handful of runs; sample items instead.
