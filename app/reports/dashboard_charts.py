@@ -108,11 +108,16 @@ def _funnel(board: Dashboard, labels: list[str]) -> Chart:
 
 
 def _killed(board: Dashboard, labels: list[str]) -> Chart:
-    killed = board.funnel.killed
+    killed = board.funnel.killed[:-1]  # nobody is killed once approved
+    labels = labels[:-1]
     return Chart(
         key="killed",
         empty=not any(killed),
         title=gettext("Where killed candidates left the funnel"),
+        description=gettext(
+            "Kills decided in the period, by the stage the candidate was in; they include "
+            "candidates that entered the funnel before the period."
+        ),
         figure={
             "data": [
                 {"type": "bar", "x": labels, "y": killed, "marker": {"color": LATE}},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from persistence import utcnow
 from portfolio import metrics
 from portfolio.demo import DemoPeople, load_bulk_candidates
 from portfolio.lifecycle import Status
-from portfolio.models import Candidate, Funnel, StageVisit
+from portfolio.models import Candidate, EventKind, Funnel, StageVisit
 from tests import factories
 
 CHART_KEYS = (
@@ -102,6 +103,22 @@ def test_funnel_csv_equals_the_cohort_metrics(portfolio, executive_client, sessi
     for row, s, o in zip(rows, step, overall, strict=True):
         assert _number(row[3]) == (None if s is None else round(s * 100, 1))
         assert _number(row[4]) == (None if o is None else round(o * 100, 1))
+
+
+def test_killed_csv_counts_the_kills_of_the_period_by_stage(portfolio, executive_client, session):
+    funnel = portfolio["funnel"]
+    _, rows = _csv(executive_client, "killed", funnel=funnel.id, **_period(200))
+
+    start = utcnow().date() - timedelta(days=199)
+    kills = session.scalars(select(StageVisit).where(StageVisit.outcome == EventKind.KILL)).all()
+    names = {stage.id: stage.name for stage in funnel.stages}
+    expected = Counter(
+        names[v.stage_id] for v in kills if v.stage_id in names and v.left_at.date() >= start
+    )
+    assert sum(expected.values()) > 0
+    # Every stage but the final one, where nobody is killed.
+    assert [row[0] for row in rows] == [stage.name for stage in funnel.stages[:-1]]
+    assert {row[0]: int(row[1]) for row in rows if int(row[1])} == dict(expected)
 
 
 def test_targets_csv_equals_the_required_pipeline(portfolio, executive_client):
