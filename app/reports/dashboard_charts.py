@@ -351,9 +351,10 @@ def _throughput(board: Dashboard, labels: list[str]) -> Chart:
     count = len(board.flow)
     data, annotations = [], []
     layout = base_layout(
-        height=340,
+        height=360,
         grid={"rows": 1, "columns": max(count, 1), "pattern": "independent"},
         showlegend=False,
+        margin={"l": 40, "r": 20, "t": 50, "b": 40},  # room for two-line stage names
     )
     rows = []
     for n, view in enumerate(board.flow):
@@ -382,10 +383,13 @@ def _throughput(board: Dashboard, labels: list[str]) -> Chart:
                 "xref": f"x{axis} domain",
                 "yref": f"y{axis} domain",
                 "x": 0,
-                "y": 1.08,
+                "y": 1.02,
                 "showarrow": False,
                 "xanchor": "left",
-                "text": f"<b>{name}</b>{flag}",
+                "yanchor": "bottom",
+                "align": "left",
+                # Wrapped: the panels are narrow and a long stage name ran into the next.
+                "text": f"<b>{wrapped(name, 16)}</b>{flag}",
             }
         )
         rows += [
