@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from unicodedata import east_asian_width
 
 import plotly.graph_objects as go
 from markupsafe import Markup, escape
@@ -77,15 +78,32 @@ def base_layout(*, height: int = 420, **extra: Any) -> dict[str, Any]:
 
 
 def wrapped(label: str, width: int = 12) -> str:
-    """An axis label broken onto lines of about `width` characters at spaces (Plotly's
-    <br>); a label without spaces, as Chinese ones are, stays on one line."""
+    """An axis label broken onto lines of about `width` columns (Plotly's <br>) at spaces;
+    Chinese characters take two columns and, written without spaces, break between any two
+    of them. A Latin word longer than a line stays whole."""
     lines: list[str] = []
     for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
+        for n, piece in enumerate(_pieces(word, width)):
+            if n == 0 and lines and _columns(lines[-1]) + 1 + _columns(piece) <= width:
+                lines[-1] += " " + piece
+            else:
+                lines.append(piece)
     return "<br>".join(lines) or label
+
+
+def _columns(text: str) -> int:
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    if _columns(word) == len(word):  # no wide characters: never split
+        return [word]
+    pieces = [""]
+    for ch in word:
+        if pieces[-1] and _columns(pieces[-1] + ch) > width:
+            pieces.append("")
+        pieces[-1] += ch
+    return pieces
 
 
 def layout(figure: go.Figure, *, height: int = 420, **extra: Any) -> go.Figure:

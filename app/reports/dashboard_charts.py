@@ -534,7 +534,7 @@ def _targets(labels: list[str], horizons: list[Horizon], rows: list[TargetRow]) 
     # Stage names wrap onto lines: rotated, they ran into the quarter labels beneath.
     categories = [
         [horizon_label(r.horizon) for r in rows],
-        [wrapped(labels[r.stage]) for r in rows],
+        [wrapped(labels[r.stage], 8) for r in rows],
     ]
     data = [
         {
