@@ -9,6 +9,7 @@ from accounts.orgtree import OrgUnitKind
 from accounts.roles import Role
 from assessments.models import ActionStatus, AssessmentStatus, Evidence, RespondentRole
 from portfolio import forecast, lifecycle, release_plan
+from portfolio.funnels import MAX_CAPACITY, MAX_LOAD_PERCENT
 from portfolio.lifecycle import Decision, Status
 from portfolio.models import CandidateKind, CriterionKind, EventKind, ReviewStatus, RiskLevel
 
@@ -129,6 +130,10 @@ PORTFOLIO_PROBLEMS = {
     "positive": _l("Use a whole number of at least 1."),
     "capacity_pair": _l("Set both capacity and load percentage, or neither."),
     "load_percent_min": _l("Use a load percentage of at least 100."),
+    "capacity_max": _l("Use a capacity of at most %(max)s a month.", max=f"{MAX_CAPACITY:,}"),
+    "load_percent_max": _l(
+        "Use a load percentage of at most %(max)s.", max=f"{MAX_LOAD_PERCENT:,}"
+    ),
 }
 
 ASSESSMENT_STATUS_LABELS = {

@@ -19,6 +19,11 @@ from portfolio.defaults import DEFAULT_FUNNELS, FunnelSpec
 from portfolio.errors import FunnelError, NotFound
 from portfolio.models import CriterionKind, Funnel, GateCriterion, Stage
 
+# Bounds of a stage's load-oriented release settings: past them a load limit means nothing
+# (and capacity × load percentage could overflow to infinity).
+MAX_CAPACITY = 1_000_000  # reviews or study-hours a month
+MAX_LOAD_PERCENT = 1_000
+
 
 def list_funnels(session: Session) -> list[Funnel]:
     """Every funnel with its stages, in a stable order (two queries)."""
@@ -109,10 +114,16 @@ def _check_stage(fields: StageFields) -> None:
         raise FunnelError("probability_range", "probability")
     if (fields.capacity is None) != (fields.load_percent is None):
         raise FunnelError("capacity_pair", "capacity")
-    if fields.capacity is not None and not 0 <= fields.capacity < math.inf:
-        raise FunnelError("negative", "capacity")
-    if fields.load_percent is not None and not 100 <= fields.load_percent < math.inf:
-        raise FunnelError("load_percent_min", "load_percent")
+    if fields.capacity is not None:
+        if not 0 <= fields.capacity < math.inf:
+            raise FunnelError("negative", "capacity")
+        if fields.capacity > MAX_CAPACITY:
+            raise FunnelError("capacity_max", "capacity")
+    if fields.load_percent is not None:
+        if not 100 <= fields.load_percent < math.inf:
+            raise FunnelError("load_percent_min", "load_percent")
+        if fields.load_percent > MAX_LOAD_PERCENT:
+            raise FunnelError("load_percent_max", "load_percent")
     for name, value in (
         ("wip_limit", fields.wip_limit),
         ("target_dwell_days", fields.target_dwell_days),

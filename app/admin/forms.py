@@ -35,8 +35,14 @@ from accounts.orgtree import OrgUnitKind
 from accounts.roles import Role
 from app.auth.forms import new_password_fields
 from app.forms import optional_int, strip_text, version_field
-from app.labels import CRITERION_KIND_LABELS, LANGUAGE_NAMES, ORG_KIND_LABELS, ROLE_LABELS
-from portfolio.funnels import CriterionFields, StageFields
+from app.labels import (
+    CRITERION_KIND_LABELS,
+    LANGUAGE_NAMES,
+    ORG_KIND_LABELS,
+    PORTFOLIO_PROBLEMS,
+    ROLE_LABELS,
+)
+from portfolio.funnels import MAX_CAPACITY, MAX_LOAD_PERCENT, CriterionFields, StageFields
 from portfolio.models import CriterionKind
 
 
@@ -148,8 +154,13 @@ class StageForm(FlaskForm):
     )
     capacity = FloatField(
         _l("Capacity per month"),
-        validators=[Optional(), _finite, NumberRange(min=0, message=_l("Must not be negative."))],
-        widget=NumberInput(min=0, step="any"),
+        validators=[
+            Optional(),
+            _finite,
+            NumberRange(min=0, message=_l("Must not be negative.")),
+            NumberRange(max=MAX_CAPACITY, message=PORTFOLIO_PROBLEMS["capacity_max"]),
+        ],
+        widget=NumberInput(min=0, max=MAX_CAPACITY, step="any"),
         description=_l(
             "Gate reviews the stage's team completes in a month, for load-oriented release. "
             "Leave it and the load percentage empty when nothing limits the stage."
@@ -161,8 +172,9 @@ class StageForm(FlaskForm):
             Optional(),
             _finite,
             NumberRange(min=100, message=_l("Use a load percentage of at least 100.")),
+            NumberRange(max=MAX_LOAD_PERCENT, message=PORTFOLIO_PROBLEMS["load_percent_max"]),
         ],
-        widget=NumberInput(min=100, step="any"),
+        widget=NumberInput(min=100, max=MAX_LOAD_PERCENT, step="any"),
         description=_l(
             "Load limit = capacity × load percentage / 100. 200 is a common start; "
             "lower keeps queues and lead times shorter."

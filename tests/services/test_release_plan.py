@@ -482,6 +482,8 @@ def test_default_funnels_come_with_capacities(session):
         (float("nan"), 200, "negative"),
         (3, 99, "load_percent_min"),
         (3, float("inf"), "load_percent_min"),
+        (1_000_001, 200, "capacity_max"),
+        (3, 1_001, "load_percent_max"),
     ],
 )
 def test_stage_capacity_is_both_or_neither_and_in_range(session, capacity, load_percent, code):

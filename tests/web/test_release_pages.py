@@ -330,6 +330,8 @@ def _stage_form(stage, **changes):
         ({"capacity": "nan", "load_percent": "200"}, "Enter a number."),
         ({"capacity": "3", "load_percent": "inf"}, "Enter a number."),
         ({"capacity": "lots", "load_percent": "200"}, "Not a valid float value"),
+        ({"capacity": "1e308", "load_percent": "200"}, "at most 1,000,000 a month"),
+        ({"capacity": "3", "load_percent": "1e308"}, "at most 1,000."),
     ],
 )
 def test_the_stage_form_checks_capacity_and_load_percent(admin_client, session, changes, message):
