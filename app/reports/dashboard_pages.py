@@ -3,6 +3,7 @@ pipeline against targets, every chart with its data as CSV. Filters live in the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -74,17 +75,24 @@ def read_targets(args: MultiDict[str, str], count: int) -> tuple[list[float | No
     problems = []
     for n in range(1, count + 1):
         text = args.get(f"target{n}", "").strip().replace(",", "")
-        value = None
-        if text:
-            try:
-                value = float(text)
-            except ValueError:
-                value = None
-            if value is None or not 0 < value < MAX_TARGET:
-                problems.append(
-                    gettext("Target “%(value)s” is not a positive amount.", value=text[:20])
+        try:
+            value = float(text) if text else None
+        except ValueError:
+            value = math.nan
+        if value is not None and math.isfinite(value) and value >= MAX_TARGET:
+            problems.append(
+                gettext(
+                    "Target “%(value)s” is too large: use less than %(max)s.",
+                    value=text[:20],
+                    max=f"{MAX_TARGET:,.0f}",
                 )
-                value = None
+            )
+            value = None
+        elif value is not None and not 0 < value < MAX_TARGET:  # NaN fails the test too
+            problems.append(
+                gettext("Target “%(value)s” is not a positive amount.", value=text[:20])
+            )
+            value = None
         targets.append(value)
     return targets, problems
 

@@ -181,6 +181,26 @@ def test_unreadable_filters_are_reported_and_replaced(portfolio, executive_clien
 
 
 @pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("1e15", "is too large: use less than 1,000,000,000,000,000"),
+        ("1e308", "is too large"),
+        ("-5", "is not a positive amount"),
+        ("0", "is not a positive amount"),
+        ("nan", "is not a positive amount"),
+        ("inf", "is not a positive amount"),
+    ],
+)
+def test_targets_out_of_range_say_why_and_are_left_out(
+    portfolio, executive_client, target, message
+):
+    html = executive_client.get(f"/reports/portfolio?target1={target}").get_data(as_text=True)
+    assert message in html
+    _, rows = _csv(executive_client, "targets", target1=target)
+    assert all(row[3] == "" for row in rows)  # no pipeline "needed" without a target
+
+
+@pytest.mark.parametrize(
     "query", ["start=9999-12-31", "end=9999-12-31", "end=0001-01-01", "start=0001-01-01"]
 )
 @pytest.mark.parametrize(
