@@ -130,9 +130,9 @@ PORTFOLIO_PROBLEMS = {
     "positive": _l("Use a whole number of at least 1."),
     "capacity_pair": _l("Set both capacity and load percentage, or neither."),
     "load_percent_min": _l("Use a load percentage of at least 100."),
-    "capacity_max": _l("Use a capacity of at most %(max)s a month.", max=f"{MAX_CAPACITY:,}"),
+    "capacity_max": _l("Use a capacity of at most %(max)s a month.", max=format(MAX_CAPACITY, ",")),
     "load_percent_max": _l(
-        "Use a load percentage of at most %(max)s.", max=f"{MAX_LOAD_PERCENT:,}"
+        "Use a load percentage of at most %(max)s.", max=format(MAX_LOAD_PERCENT, ",")
     ),
 }
 

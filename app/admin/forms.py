@@ -133,6 +133,25 @@ def _finite(_form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Enter a number."))
 
 
+def _release_setting(
+    label: Any, *, low: float, high: float, problems: tuple[str, str], description: Any
+) -> FloatField:
+    """A stage's capacity or load percentage: empty, or a number from `low` to `high`, with
+    the domain's words (`problems`: the codes for too low and too high) when it is not."""
+    too_low, too_high = (PORTFOLIO_PROBLEMS[code] for code in problems)
+    return FloatField(
+        label,
+        validators=[
+            Optional(),
+            _finite,
+            NumberRange(min=low, message=too_low),
+            NumberRange(max=high, message=too_high),
+        ],
+        widget=NumberInput(min=low, max=high, step="any"),
+        description=description,
+    )
+
+
 class StageForm(FlaskForm):
     name = StringField(
         _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=120)]
@@ -152,29 +171,21 @@ class StageForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1)],
         widget=NumberInput(min=1),
     )
-    capacity = FloatField(
+    capacity = _release_setting(
         _l("Capacity per month"),
-        validators=[
-            Optional(),
-            _finite,
-            NumberRange(min=0, message=_l("Must not be negative.")),
-            NumberRange(max=MAX_CAPACITY, message=PORTFOLIO_PROBLEMS["capacity_max"]),
-        ],
-        widget=NumberInput(min=0, max=MAX_CAPACITY, step="any"),
+        low=0,
+        high=MAX_CAPACITY,
+        problems=("negative", "capacity_max"),
         description=_l(
             "Gate reviews the stage's team completes in a month, for load-oriented release. "
             "Leave it and the load percentage empty when nothing limits the stage."
         ),
     )
-    load_percent = FloatField(
+    load_percent = _release_setting(
         _l("Load percentage"),
-        validators=[
-            Optional(),
-            _finite,
-            NumberRange(min=100, message=_l("Use a load percentage of at least 100.")),
-            NumberRange(max=MAX_LOAD_PERCENT, message=PORTFOLIO_PROBLEMS["load_percent_max"]),
-        ],
-        widget=NumberInput(min=100, max=MAX_LOAD_PERCENT, step="any"),
+        low=100,
+        high=MAX_LOAD_PERCENT,
+        problems=("load_percent_min", "load_percent_max"),
         description=_l(
             "Load limit = capacity × load percentage / 100. 200 is a common start; "
             "lower keeps queues and lead times shorter."

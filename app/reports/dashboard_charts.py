@@ -219,7 +219,7 @@ def _scatter(board: Dashboard, labels: list[str], candidate_url: Callable[[int],
         description=gettext(
             "Each dot is a stay that ended in the period (the newest %(count)s at most), "
             "with the 50th and 85th percentile lines. Click a dot to open the candidate.",
-            count=f"{len(board.scatter):,}",
+            count=format(len(board.scatter), ","),
         ),
         figure={
             "data": data,

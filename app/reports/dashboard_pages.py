@@ -84,7 +84,7 @@ def read_targets(args: MultiDict[str, str], count: int) -> tuple[list[float | No
                 gettext(
                     "Target “%(value)s” is too large: use less than %(max)s.",
                     value=text[:20],
-                    max=f"{MAX_TARGET:,.0f}",
+                    max=format(MAX_TARGET, ",.0f"),
                 )
             )
             value = None
