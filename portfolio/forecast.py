@@ -72,7 +72,7 @@ MIN_STEP_DAYS = 1 / 24
 _CONFIDENCES = (50, 85, 95)
 
 _Ranked = TypeVar("_Ranked", int, float)
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ def _remaining(rng: random.Random, ascending: Sequence[float], age: float) -> fl
     return max(_draw(rng, ascending, longer) - age, MIN_STEP_DAYS)
 
 
-def _draw(rng: random.Random, sequence: Sequence[T], start: int = 0) -> T:
+def _draw(rng: random.Random, sequence: Sequence[_T], start: int = 0) -> _T:
     """A uniform pick from `sequence[start:]`. One random() scaled to an index is about
     three times cheaper than randrange or choice, and the walks make a million of these."""
     return sequence[start + int(rng.random() * (len(sequence) - start))]

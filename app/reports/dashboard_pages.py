@@ -74,27 +74,31 @@ def read_targets(args: MultiDict[str, str], count: int) -> tuple[list[float | No
     targets: list[float | None] = []
     problems = []
     for n in range(1, count + 1):
-        text = args.get(f"target{n}", "").strip().replace(",", "")
-        try:
-            value = float(text) if text else None
-        except ValueError:
-            value = math.nan
-        if value is not None and math.isfinite(value) and value >= MAX_TARGET:
-            problems.append(
-                gettext(
-                    "Target “%(value)s” is too large: use less than %(max)s.",
-                    value=text[:20],
-                    max=format(MAX_TARGET, ",.0f"),
-                )
-            )
-            value = None
-        elif value is not None and not 0 < value < MAX_TARGET:  # NaN fails the test too
-            problems.append(
-                gettext("Target “%(value)s” is not a positive amount.", value=text[:20])
-            )
-            value = None
+        value, problem = _target(args.get(f"target{n}", "").strip().replace(",", ""))
         targets.append(value)
+        if problem:
+            problems.append(problem)
     return targets, problems
+
+
+def _target(text: str) -> tuple[float | None, str | None]:
+    """One typed target: the amount, or None and what is wrong with it (None when empty)."""
+    if not text:
+        return None, None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and value >= MAX_TARGET:
+        too_large = gettext(
+            "Target “%(value)s” is too large: use less than %(max)s.",
+            value=text[:20],
+            max=format(MAX_TARGET, ",.0f"),
+        )
+        return None, too_large
+    if not 0 < value < MAX_TARGET:  # NaN and infinity fail this too
+        return None, gettext("Target “%(value)s” is not a positive amount.", value=text[:20])
+    return value, None
 
 
 def _overview(page: Page, args: MultiDict[str, str]) -> tuple[dict[str, Chart], dict[str, Any]]:
